@@ -1,0 +1,6 @@
+/**
+ * Name, service and protocol look-ups.
+ *
+ * @module
+ */
+export {};

@@ -1,0 +1,6 @@
+/**
+ * The socket object, its constants and its errors.
+ *
+ * @module
+ */
+export * from "./errors.ts";
