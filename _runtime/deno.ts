@@ -2,6 +2,170 @@
 // APIs. It speaks in plain objects and lets runtime errors through as they
 // are: socket/errors.ts turns them into `error`s.
 
+// ---------------------------------------------------------------- streams
+
+/** An address as the runtime gives it. */
+export type RuntimeAddr =
+  | {
+    readonly transport: "tcp" | "udp";
+    readonly hostname: string;
+    readonly port: number;
+  }
+  | { readonly transport: "unix" | "unixpacket"; readonly path: string };
+
+/** A connected stream, as the socket code sees it. */
+export interface StreamConn {
+  /** The local end. */
+  readonly localAddr: RuntimeAddr;
+  /** The remote end. */
+  readonly remoteAddr: RuntimeAddr;
+  /** Reads into `p`; `null` at end of stream. */
+  read(p: Uint8Array): Promise<number | null>;
+  /** Writes some of `p`; resolves to how much. */
+  write(p: Uint8Array): Promise<number>;
+  /** Shuts the write side down. */
+  closeWrite(): Promise<void>;
+  /** Closes the connection; pending reads and writes reject. */
+  close(): void;
+  /** TCP_NODELAY, where the transport has it. */
+  setNoDelay(on: boolean): void;
+  /** SO_KEEPALIVE, where the transport has it. */
+  setKeepAlive(on: boolean): void;
+}
+
+/** A listening stream socket. */
+export interface StreamListener {
+  /** The bound address. */
+  readonly addr: RuntimeAddr;
+  /** The next connection. */
+  accept(): Promise<StreamConn>;
+  /** Stops listening; a pending accept rejects. */
+  close(): void;
+}
+
+/** Where a stream socket listens or connects. */
+export type StreamTarget =
+  | {
+    readonly transport: "tcp";
+    readonly hostname: string;
+    readonly port: number;
+  }
+  | { readonly transport: "unix"; readonly path: string };
+
+class DenoStream implements StreamConn {
+  readonly #conn: Deno.Conn;
+  readonly localAddr: RuntimeAddr;
+  readonly remoteAddr: RuntimeAddr;
+
+  constructor(conn: Deno.Conn) {
+    this.#conn = conn;
+    this.localAddr = conn.localAddr as RuntimeAddr;
+    this.remoteAddr = conn.remoteAddr as RuntimeAddr;
+  }
+
+  read(p: Uint8Array): Promise<number | null> {
+    return this.#conn.read(p);
+  }
+
+  write(p: Uint8Array): Promise<number> {
+    return this.#conn.write(p);
+  }
+
+  closeWrite(): Promise<void> {
+    return this.#conn.closeWrite();
+  }
+
+  close(): void {
+    this.#conn.close();
+  }
+
+  setNoDelay(on: boolean): void {
+    if (this.localAddr.transport === "tcp") {
+      (this.#conn as Deno.TcpConn).setNoDelay(on);
+    }
+  }
+
+  setKeepAlive(on: boolean): void {
+    if (this.localAddr.transport === "tcp") {
+      (this.#conn as Deno.TcpConn).setKeepAlive(on);
+    }
+  }
+}
+
+class DenoListener implements StreamListener {
+  readonly #listener: Deno.Listener;
+  readonly addr: RuntimeAddr;
+
+  constructor(listener: Deno.Listener) {
+    this.#listener = listener;
+    this.addr = listener.addr as RuntimeAddr;
+  }
+
+  async accept(): Promise<StreamConn> {
+    return new DenoStream(await this.#listener.accept());
+  }
+
+  close(): void {
+    this.#listener.close();
+  }
+}
+
+/** Binds and listens at once (Deno has no separate bind). */
+export function listenStream(
+  target: StreamTarget,
+  options: { readonly reusePort?: boolean; readonly backlog?: number } = {},
+): StreamListener {
+  if (target.transport === "unix") {
+    return new DenoListener(
+      Deno.listen({ transport: "unix", path: target.path }),
+    );
+  }
+  return new DenoListener(Deno.listen({
+    transport: "tcp",
+    hostname: target.hostname,
+    port: target.port,
+    ...(options.reusePort ? { reusePort: true } : {}),
+    ...(options.backlog ? { tcpBacklog: options.backlog } : {}),
+  }));
+}
+
+/** Connects; aborting `signal` abandons the attempt. */
+export async function connectStream(
+  target: StreamTarget,
+  signal?: AbortSignal,
+): Promise<StreamConn> {
+  if (target.transport === "unix") {
+    return new DenoStream(
+      await Deno.connect({ transport: "unix", path: target.path }),
+    );
+  }
+  return new DenoStream(
+    await Deno.connect({
+      transport: "tcp",
+      hostname: target.hostname,
+      port: target.port,
+      autoSelectFamily: false,
+      ...(signal ? { signal } : {}),
+    }),
+  );
+}
+
+/** A new private temporary directory (for `socketpair`'s Unix path). */
+export function makeTempDirSync(): string {
+  return Deno.makeTempDirSync({ prefix: "pysocket-" });
+}
+
+/** Removes a file or an empty directory, ignoring errors. */
+export function removeSync(path: string): void {
+  try {
+    Deno.removeSync(path);
+  } catch {
+    // Nothing to do: it is gone or was never there.
+  }
+}
+
+// ------------------------------------------------- system, files, DNS
+
 /** What a permission query answers; never a prompt. */
 export type PermissionState = "granted" | "prompt" | "denied";
 
