@@ -1,0 +1,452 @@
+/**
+ * `inet_aton`, `inet_ntoa`, `inet_pton` and `inet_ntop`, with glibc's
+ * parsing and printing rules and CPython's errors.
+ *
+ * @module
+ */
+
+import { error, osError } from "../socket/errors.ts";
+import { AF_INET, AF_INET6 } from "./_families.ts";
+import { bytesArg, checkCString, cIntArg, strArg } from "./_args.ts";
+
+const EAFNOSUPPORT = 97;
+const ATON_MESSAGE = "illegal IP address string passed to inet_aton";
+const PTON_MESSAGE = "illegal IP address string passed to inet_pton";
+
+// The largest value the last part may have, by the number of parts before
+// it ("1" is 32 bits, "1.2" leaves 24, "1.2.3" 16, "1.2.3.4" 8).
+const ATON_LAST_MAX = [0xffffffff, 0xffffff, 0xffff, 0xff];
+
+// The decimal text of each byte, so printing an address allocates only
+// the result.
+const DECIMAL: readonly string[] = Array.from(
+  { length: 256 },
+  (_, i) => String(i),
+);
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48; // 0-9
+  const l = c | 0x20;
+  if (l >= 97 && l <= 102) return l - 87; // a-f, A-F
+  return -1;
+}
+
+// What C's isspace() says in the C locale, for ASCII only (glibc's
+// inet_aton checks isascii first).
+function isSpace(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13);
+}
+
+// Where the last successful atonValue stopped reading: the length of the
+// text unless a whitespace tail follows.
+let atonStop = 0;
+
+/**
+ * glibc's inet_aton over a JS string: each part is a C number (decimal,
+ * 0-prefixed octal, 0x-prefixed hex, as strtoul with base 0 reads it);
+ * parts but the last are bytes; the last fills the rest; the text may end
+ * with ASCII whitespace followed by anything. Returns the address as an
+ * unsigned 32-bit number, or -1 when glibc would return 0.
+ */
+function atonValue(s: string): number {
+  const n = s.length;
+  let i = 0;
+  let parts = 0;
+  let high = 0;
+  for (;;) {
+    let c = i < n ? s.charCodeAt(i) : 0;
+    if (c < 48 || c > 57) return -1;
+    let val = 0;
+    if (c === 48) {
+      // strtoul takes "0x" as a prefix only when a hex digit follows it;
+      // otherwise it reads the "0" alone and stops at the "x".
+      const x = i + 1 < n ? s.charCodeAt(i + 1) | 0x20 : 0;
+      if (x === 120 && i + 2 < n && hexValue(s.charCodeAt(i + 2)) >= 0) {
+        i += 2;
+        for (; i < n; i++) {
+          const d = hexValue(s.charCodeAt(i));
+          if (d < 0) break;
+          val = val * 16 + d;
+          if (val > 0xffffffff) return -1;
+        }
+      } else {
+        for (i++; i < n; i++) {
+          const d = s.charCodeAt(i) - 48;
+          if (d < 0 || d > 7) break;
+          val = val * 8 + d;
+          if (val > 0xffffffff) return -1;
+        }
+      }
+    } else {
+      for (; i < n; i++) {
+        const d = s.charCodeAt(i) - 48;
+        if (d < 0 || d > 9) break;
+        val = val * 10 + d;
+        if (val > 0xffffffff) return -1;
+      }
+    }
+    c = i < n ? s.charCodeAt(i) : 0;
+    if (c === 46) { // "."
+      if (parts > 2 || val > 0xff) return -1;
+      high = high * 256 + val;
+      parts++;
+      i++;
+      continue;
+    }
+    if (i < n && !isSpace(c)) return -1;
+    if (val > ATON_LAST_MAX[parts]) return -1;
+    atonStop = i;
+    // The parts read so far are the high bytes; the last part fills the
+    // remaining (4 - parts) bytes.
+    return high * 2 ** (8 * (4 - parts)) + val;
+  }
+}
+
+/**
+ * Whether `s` is an address glibc's `inet_aton` accepts with nothing after
+ * it (the test getaddrinfo applies to numeric hosts), as a 32-bit value,
+ * or -1. Internal.
+ */
+export function atonExactValue(s: string): number {
+  const v = atonValue(s);
+  return v >= 0 && atonStop === s.length ? v : -1;
+}
+
+/**
+ * Converts an IPv4 address from text to 4 packed bytes in network order,
+ * accepting every form C's `inet_aton` accepts: 1 to 4 parts, each
+ * decimal, octal (`017`) or hex (`0x7f`); the last part fills the bytes
+ * left (`"127.1"` is `127.0.0.1`, `"1"` is `0.0.0.1`). As glibc does, text
+ * after ASCII whitespace is ignored (`"1.2.3.4 junk"`).
+ *
+ * Errors, as CPython's: an {@link error} (`OSError`, `errno` `null`)
+ * `illegal IP address string passed to inet_aton`; a `TypeError` when `s`
+ * is not a string; a `RangeError` (CPython's ValueError) `embedded null
+ * character` for a string holding `"\0"`, or for a lone surrogate, which
+ * cannot be encoded as UTF-8.
+ *
+ * @example
+ * ```ts
+ * import { inet_aton } from "./mod.ts";
+ * console.log(inet_aton("127.1")); // Uint8Array(4) [ 127, 0, 0, 1 ]
+ * console.log(inet_aton("0x7f.1")); // Uint8Array(4) [ 127, 0, 0, 1 ]
+ * ```
+ *
+ * @param s The address text.
+ * @returns A new 4-byte array.
+ */
+export function inet_aton(s: string): Uint8Array {
+  strArg(s, "inet_aton", 1);
+  const v = atonValue(s);
+  if (v < 0) {
+    checkCString(s);
+    throw new error(ATON_MESSAGE);
+  }
+  // Accepted with a whitespace tail: CPython still rejects a tail that
+  // has a NUL or cannot be encoded.
+  if (atonStop !== s.length) checkCString(s);
+  const out = new Uint8Array(4);
+  out[0] = v >>> 24;
+  out[1] = (v >>> 16) & 0xff;
+  out[2] = (v >>> 8) & 0xff;
+  out[3] = v & 0xff;
+  return out;
+}
+
+/**
+ * Converts 4 packed bytes (network order) to a dotted-quad string.
+ *
+ * Errors, as CPython's: an {@link error} `packed IP wrong length for
+ * inet_ntoa` unless `packed` has exactly 4 bytes; a `TypeError` when it is
+ * not bytes-like (a string is not bytes here).
+ *
+ * @example
+ * ```ts
+ * import { inet_ntoa } from "./mod.ts";
+ * console.log(inet_ntoa(new Uint8Array([192, 168, 1, 1]))); // 192.168.1.1
+ * ```
+ *
+ * @param packed A `Uint8Array`, any other `ArrayBufferView`, or an `ArrayBuffer`.
+ * @returns The dotted quad.
+ */
+export function inet_ntoa(packed: ArrayBufferView | ArrayBuffer): string {
+  const b = bytesArg(packed);
+  if (b.length !== 4) throw new error("packed IP wrong length for inet_ntoa");
+  return ntop4(b, 0);
+}
+
+function ntop4(b: Uint8Array, at: number): string {
+  return DECIMAL[b[at]] + "." + DECIMAL[b[at + 1]] + "." + DECIMAL[b[at + 2]] +
+    "." + DECIMAL[b[at + 3]];
+}
+
+/**
+ * glibc's inet_pton4 over `s[start..end)`: exactly four decimal bytes, no
+ * leading zeros, nothing else. Writes into `out` at `at`; false on failure
+ * (then `out` may hold part of the address).
+ */
+function pton4(
+  s: string,
+  start: number,
+  end: number,
+  out: Uint8Array,
+  at: number,
+): boolean {
+  let octets = 0;
+  let val = 0;
+  let sawDigit = false;
+  for (let i = start; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (sawDigit && val === 0) return false;
+      val = val * 10 + (c - 48);
+      if (val > 255) return false;
+      if (!sawDigit) {
+        if (++octets > 4) return false;
+        sawDigit = true;
+      }
+    } else if (c === 46 && sawDigit) {
+      if (octets === 4) return false;
+      out[at++] = val;
+      val = 0;
+      sawDigit = false;
+    } else {
+      return false;
+    }
+  }
+  if (octets < 4) return false;
+  out[at] = val;
+  return true;
+}
+
+/**
+ * glibc's inet_pton6: RFC 4291 text, at most one `::`, groups of 1-4 hex
+ * digits, an optional dotted-quad tail in the last 32 bits. Fills `out`
+ * (16 zero bytes on entry); false on failure.
+ */
+function pton6(s: string, out: Uint8Array): boolean {
+  const n = s.length;
+  if (n === 0) return false;
+  let i = 0;
+  if (s.charCodeAt(0) === 58) { // a leading ":" must be "::"
+    if (n < 2 || s.charCodeAt(1) !== 58) return false;
+    i = 1;
+  }
+  let tp = 0;
+  let colonp = -1;
+  let curtok = i;
+  let digits = 0;
+  let val = 0;
+  while (i < n) {
+    const c = s.charCodeAt(i++);
+    const d = hexValue(c);
+    if (d >= 0) {
+      if (digits === 4) return false;
+      val = (val << 4) | d;
+      digits++;
+      continue;
+    }
+    if (c === 58) { // ":"
+      curtok = i;
+      if (digits === 0) {
+        if (colonp >= 0) return false;
+        colonp = tp;
+        continue;
+      }
+      if (i === n) return false;
+      if (tp + 2 > 16) return false;
+      out[tp++] = val >> 8;
+      out[tp++] = val & 0xff;
+      digits = 0;
+      val = 0;
+      continue;
+    }
+    if (c === 46 && tp + 4 <= 16 && pton4(s, curtok, n, out, tp)) {
+      tp += 4;
+      digits = 0;
+      break;
+    }
+    return false;
+  }
+  if (digits > 0) {
+    if (tp + 2 > 16) return false;
+    out[tp++] = val >> 8;
+    out[tp++] = val & 0xff;
+  }
+  if (colonp >= 0) {
+    if (tp === 16) return false; // "::" must stand for at least one group
+    const moved = tp - colonp;
+    out.copyWithin(16 - moved, colonp, tp);
+    out.fill(0, colonp, 16 - moved);
+    tp = 16;
+  }
+  return tp === 16;
+}
+
+const scratch = new Uint8Array(16);
+
+/**
+ * Whether `s` is an IPv4 address in the strict form `inet_pton` accepts:
+ * four decimal bytes, no leading zeros. Internal.
+ */
+export function isIPv4(s: string): boolean {
+  return pton4(s, 0, s.length, scratch, 0);
+}
+
+/**
+ * Whether `s` is an IPv6 address `inet_pton(AF_INET6, s)` accepts (no zone
+ * suffix). Internal.
+ */
+export function isIPv6(s: string): boolean {
+  scratch.fill(0);
+  return pton6(s, scratch);
+}
+
+/** `inet_pton` without argument checks, or `null` when the text is invalid. Internal. */
+export function ptonOrNull(family: number, s: string): Uint8Array | null {
+  if (family === AF_INET) {
+    const out = new Uint8Array(4);
+    return pton4(s, 0, s.length, out, 0) ? out : null;
+  }
+  const out = new Uint8Array(16);
+  return pton6(s, out) ? out : null;
+}
+
+/**
+ * Converts an address from text to packed bytes: 4 bytes for `AF_INET`
+ * (only the strict dotted quad `a.b.c.d`, decimal, no leading zeros), 16
+ * for `AF_INET6` (RFC 4291 text, `::` and a dotted-quad tail allowed, no
+ * `%zone` suffix), exactly as glibc's `inet_pton`.
+ *
+ * Errors, as CPython's: an {@link error} `illegal IP address string passed
+ * to inet_pton` for invalid text; an {@link error} with `errno` 97
+ * (`EAFNOSUPPORT`) for another family; a `TypeError` when `s` is not a
+ * string or `family` not an integer; a `RangeError` for a family outside C
+ * `int` range and (CPython's ValueError) for a string holding `"\0"` or a
+ * lone surrogate.
+ *
+ * @example
+ * ```ts
+ * import { inet_pton } from "./mod.ts";
+ * console.log(inet_pton(2, "10.0.0.1")); // Uint8Array(4) [ 10, 0, 0, 1 ]
+ * console.log(inet_pton(10, "::ffff:1.2.3.4").length); // 16
+ * ```
+ *
+ * @param family `AF_INET` (2) or `AF_INET6` (10).
+ * @param s The address text.
+ * @returns A new 4- or 16-byte array.
+ */
+export function inet_pton(family: number, s: string): Uint8Array {
+  cIntArg(family);
+  strArg(s, "inet_pton", 2);
+  let out: Uint8Array;
+  if (family === AF_INET) {
+    out = new Uint8Array(4);
+    if (pton4(s, 0, s.length, out, 0)) return out;
+  } else if (family === AF_INET6) {
+    out = new Uint8Array(16);
+    if (pton6(s, out)) return out;
+  } else {
+    checkCString(s);
+    throw osError(EAFNOSUPPORT);
+  }
+  checkCString(s);
+  throw new error(PTON_MESSAGE);
+}
+
+/**
+ * Converts packed bytes to text: a dotted quad for `AF_INET`; for
+ * `AF_INET6`, glibc's form: lowercase hex groups without leading zeros,
+ * the longest run of two or more zero groups (the first of equal runs)
+ * written `::`, and a dotted-quad tail for `::a.b.c.d` and
+ * `::ffff:a.b.c.d` (not for `::1` and other addresses whose first seven
+ * groups are zero).
+ *
+ * Errors, as CPython's: a `RangeError` (CPython's ValueError) `invalid
+ * length of packed IP address string` when the length does not fit the
+ * family, and `unknown address family N` for another family; a
+ * `TypeError` when `packed` is not bytes-like (a string is not) or
+ * `family` not an integer.
+ *
+ * @example
+ * ```ts
+ * import { inet_ntop, inet_pton } from "./mod.ts";
+ * console.log(inet_ntop(10, inet_pton(10, "2001:DB8:0:0:0:0:0:1"))); // 2001:db8::1
+ * console.log(inet_ntop(2, new Uint8Array([127, 0, 0, 1]))); // 127.0.0.1
+ * ```
+ *
+ * @param family `AF_INET` (2) or `AF_INET6` (10).
+ * @param packed A `Uint8Array`, any other `ArrayBufferView`, or an `ArrayBuffer`.
+ * @returns The address text.
+ */
+export function inet_ntop(
+  family: number,
+  packed: ArrayBufferView | ArrayBuffer,
+): string {
+  cIntArg(family);
+  const b = bytesArg(packed);
+  if (family === AF_INET) {
+    if (b.length !== 4) throw invalidLength();
+    return ntop4(b, 0);
+  }
+  if (family === AF_INET6) {
+    if (b.length !== 16) throw invalidLength();
+    return ntop6(b);
+  }
+  throw new RangeError(`unknown address family ${family}`);
+}
+
+function invalidLength(): RangeError {
+  return new RangeError("invalid length of packed IP address string");
+}
+
+/** glibc's inet_ntop6 over 16 bytes. Internal. */
+export function ntop6(b: Uint8Array): string {
+  // Find the longest run of zero groups; only a strictly longer run
+  // replaces an earlier one, so the first of equal runs wins.
+  let bestBase = -1;
+  let bestLen = 0;
+  let curBase = -1;
+  let curLen = 0;
+  for (let g = 0; g < 8; g++) {
+    if (b[2 * g] === 0 && b[2 * g + 1] === 0) {
+      if (curBase < 0) {
+        curBase = g;
+        curLen = 1;
+      } else {
+        curLen++;
+      }
+    } else if (curBase >= 0) {
+      if (curLen > bestLen) {
+        bestBase = curBase;
+        bestLen = curLen;
+      }
+      curBase = -1;
+    }
+  }
+  if (curBase >= 0 && curLen > bestLen) {
+    bestBase = curBase;
+    bestLen = curLen;
+  }
+  if (bestLen < 2) bestBase = -1;
+  const bestEnd = bestBase + bestLen;
+
+  let out = "";
+  for (let g = 0; g < 8; g++) {
+    if (bestBase >= 0 && g >= bestBase && g < bestEnd) {
+      if (g === bestBase) out += ":";
+      continue;
+    }
+    if (g !== 0) out += ":";
+    if (
+      g === 6 && bestBase === 0 &&
+      (bestLen === 6 ||
+        (bestLen === 5 && b[10] === 0xff && b[11] === 0xff))
+    ) {
+      return out + ntop4(b, 12);
+    }
+    out += ((b[2 * g] << 8) | b[2 * g + 1]).toString(16);
+  }
+  if (bestEnd === 8) out += ":";
+  return out;
+}
