@@ -8,6 +8,7 @@
 import { error, osError } from "../socket/errors.ts";
 import { AF_INET, AF_INET6 } from "./_families.ts";
 import { bytesArg, checkCString, cIntArg, strArg } from "./_args.ts";
+import { allocBytes, releaseBytes } from "./_pool.ts";
 
 const EAFNOSUPPORT = 97;
 const ATON_MESSAGE = "illegal IP address string passed to inet_aton";
@@ -24,11 +25,14 @@ const DECIMAL: readonly string[] = Array.from(
   (_, i) => String(i),
 );
 
+// The value of each ASCII hex digit, -1 for every other character code
+// below 128.
+const HEX_VALUE = new Int8Array(128).fill(-1);
+for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
+for (let i = 0; i < 6; i++) HEX_VALUE[65 + i] = HEX_VALUE[97 + i] = 10 + i;
+
 function hexValue(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48; // 0-9
-  const l = c | 0x20;
-  if (l >= 97 && l <= 102) return l - 87; // a-f, A-F
-  return -1;
+  return c < 128 ? HEX_VALUE[c] : -1;
 }
 
 // What C's isspace() says in the C locale, for ASCII only (glibc's
@@ -145,7 +149,7 @@ export function inet_aton(s: string): Uint8Array {
   // Accepted with a whitespace tail: CPython still rejects a tail that
   // has a NUL or cannot be encoded.
   if (atonStop !== s.length) checkCString(s);
-  const out = new Uint8Array(4);
+  const out = allocBytes(4);
   out[0] = v >>> 24;
   out[1] = (v >>> 16) & 0xff;
   out[2] = (v >>> 8) & 0xff;
@@ -275,9 +279,13 @@ function pton6(s: string, out: Uint8Array): boolean {
   }
   if (colonp >= 0) {
     if (tp === 16) return false; // "::" must stand for at least one group
-    const moved = tp - colonp;
-    out.copyWithin(16 - moved, colonp, tp);
-    out.fill(0, colonp, 16 - moved);
+    // Move the bytes after "::" to the end and zero the gap (plain loops:
+    // cheaper than copyWithin and fill for at most 16 bytes).
+    const shift = 16 - tp;
+    for (let k = tp - 1; k >= colonp; k--) {
+      out[k + shift] = out[k];
+      out[k] = 0;
+    }
     tp = 16;
   }
   return tp === 16;
@@ -341,11 +349,13 @@ export function inet_pton(family: number, s: string): Uint8Array {
   strArg(s, "inet_pton", 2);
   let out: Uint8Array;
   if (family === AF_INET) {
-    out = new Uint8Array(4);
+    out = allocBytes(4);
     if (pton4(s, 0, s.length, out, 0)) return out;
+    releaseBytes(out);
   } else if (family === AF_INET6) {
-    out = new Uint8Array(16);
+    out = allocBytes(16);
     if (pton6(s, out)) return out;
+    releaseBytes(out);
   } else {
     checkCString(s);
     throw osError(EAFNOSUPPORT);
