@@ -129,6 +129,10 @@ export function atonExactValue(s: string): number {
  * character` for a string holding `"\0"`, or for a lone surrogate, which
  * cannot be encoded as UTF-8.
  *
+ * The result may be a view into a shared 8 KiB buffer, as Node's small
+ * Buffers are (its `byteOffset` need not be 0): use it as a `Uint8Array`,
+ * or `.slice()` it for an `ArrayBuffer` of its own.
+ *
  * @example
  * ```ts
  * import { inet_aton } from "./mod.ts";
@@ -137,7 +141,7 @@ export function atonExactValue(s: string): number {
  * ```
  *
  * @param s The address text.
- * @returns A new 4-byte array.
+ * @returns 4 bytes.
  */
 export function inet_aton(s: string): Uint8Array {
   strArg(s, "inet_aton", 1);
@@ -333,6 +337,10 @@ export function ptonOrNull(family: number, s: string): Uint8Array | null {
  * `int` range and (CPython's ValueError) for a string holding `"\0"` or a
  * lone surrogate.
  *
+ * The result may be a view into a shared 8 KiB buffer, as Node's small
+ * Buffers are (its `byteOffset` need not be 0): use it as a `Uint8Array`,
+ * or `.slice()` it for an `ArrayBuffer` of its own.
+ *
  * @example
  * ```ts
  * import { inet_pton } from "./mod.ts";
@@ -342,7 +350,7 @@ export function ptonOrNull(family: number, s: string): Uint8Array | null {
  *
  * @param family `AF_INET` (2) or `AF_INET6` (10).
  * @param s The address text.
- * @returns A new 4- or 16-byte array.
+ * @returns 4 or 16 bytes.
  */
 export function inet_pton(family: number, s: string): Uint8Array {
   cIntArg(family);

@@ -510,3 +510,37 @@ Deno.test("inet_ntop errors", () => {
     "signed integer is greater than maximum",
   );
 });
+
+Deno.test("results are independent, also across the shared buffer's refills", () => {
+  const kept: [Uint8Array, string][] = [];
+  for (let i = 0; i < 5000; i++) {
+    const v4 = `${i & 0xff}.${i >> 8}.1.2`;
+    const v6 = `${i.toString(16)}::${(i * 7).toString(16)}:1`;
+    for (
+      const packed of [
+        inet_aton(v4),
+        inet_pton(AF_INET6, v6),
+        inet_pton(AF_INET, v4),
+      ]
+    ) {
+      kept.push([packed, hex(packed)]);
+    }
+    assert.equal(inet_ntoa(kept[kept.length - 1][0]), v4);
+    // A failed conversion leaves nothing behind for the next one.
+    assert.throws(() => inet_pton(AF_INET6, "1:2:3:4:5:6:7:8:9"));
+    assert.throws(() => inet_pton(AF_INET, "1.2.3.999"));
+  }
+  assert.equal(hex(inet_pton(AF_INET6, "::")), "0".repeat(32));
+  assert.equal(hex(inet_pton(AF_INET, "0.0.0.0")), "00000000");
+  // No later result wrote over an earlier one.
+  for (const [packed, atCreation] of kept) {
+    assert.equal(hex(packed), atCreation);
+  }
+  const a = inet_aton("1.2.3.4");
+  const b = inet_aton("1.2.3.4");
+  a[0] = 99;
+  assert.equal(b[0], 1);
+  // A copy stands alone.
+  const copy = inet_aton("10.0.0.1").slice();
+  assert.equal(copy.buffer.byteLength, 4);
+});
