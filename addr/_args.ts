@@ -10,7 +10,9 @@ export function pyTypeName(v: unknown): string {
     case "number":
       return Number.isInteger(v) ? "int" : "float";
     case "bigint":
-      return "int";
+      // Not "int": a bigint is refused where Python takes an int, and the
+      // message should say what was passed.
+      return "bigint";
     case "boolean":
       return "bool";
     case "undefined":

@@ -159,3 +159,20 @@ Deno.test("htonl/ntohl errors", () => {
     throwsWith(() => call(null), TypeError, "expected int, NoneType found");
   }
 });
+
+Deno.test("booleans and bigints are not numbers here", () => {
+  const s = htons as (x: unknown) => number;
+  const l = htonl as (x: unknown) => number;
+  throwsWith(
+    () => s(true),
+    TypeError,
+    "'bool' object cannot be interpreted as an integer",
+  );
+  throwsWith(
+    () => s(1n),
+    TypeError,
+    "'bigint' object cannot be interpreted as an integer",
+  );
+  throwsWith(() => l(false), TypeError, "expected int, bool found");
+  throwsWith(() => l(1n), TypeError, "expected int, bigint found");
+});
