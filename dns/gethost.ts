@@ -1,0 +1,256 @@
+/**
+ * The host functions: {@link gethostname}, {@link gethostbyname},
+ * {@link gethostbyname_ex}, {@link gethostbyaddr}, {@link getfqdn}.
+ *
+ * @module
+ */
+
+import { hostname, permissionState } from "../_runtime/runtime.ts";
+import { error, gaierror, herror, permissionError } from "../socket/errors.ts";
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNSPEC,
+  EAI_FAMILY,
+  SOCK_DGRAM,
+} from "../socket/constants.ts";
+import { hostText } from "./_args.ts";
+import { DnsError, dnsLookup, dnsReverse } from "./dns_client.ts";
+import { gaiCore } from "./getaddrinfo.ts";
+import { type HostEnt, hostsByAddr, hostsByName } from "./hosts.ts";
+import { atonExact, ntop, pton4, pton6, reverseName } from "./_ip.ts";
+
+/**
+ * The machine's host name. Needs `--allow-sys=hostname`.
+ *
+ * @example
+ * ```ts
+ * import { gethostname } from "./mod.ts";
+ * console.log(gethostname()); // e.g. farnsworth.hellfly.net
+ * ```
+ *
+ * @returns The name.
+ */
+export function gethostname(): string {
+  if (permissionState({ name: "sys", kind: "hostname" }) !== "granted") {
+    throw permissionError("sys:hostname");
+  }
+  return hostname();
+}
+
+/**
+ * CPython's `setipaddr`: one address of `family` for a host string, as
+ * numeric text and bytes. Internal.
+ */
+export async function setipaddr(
+  name: string,
+  family: number,
+): Promise<{ text: string; addr: Uint8Array; family: number }> {
+  if (name === "") {
+    const r = await gaiCore(null, "0", family, SOCK_DGRAM, 0, 1);
+    if (r.length > 1) throw new error("wildcard resolved to multiple address");
+    return fromSockaddr(r[0]);
+  }
+  if (name === "<broadcast>" || name === "255.255.255.255") {
+    if (family !== AF_INET && family !== AF_UNSPEC) {
+      throw new error("address family mismatched");
+    }
+    return {
+      text: "255.255.255.255",
+      addr: pton4("255.255.255.255")!,
+      family: AF_INET,
+    };
+  }
+  if (family === AF_UNSPEC || family === AF_INET) {
+    const a = pton4(name);
+    if (a) return { text: ntop(a), addr: a, family: AF_INET };
+  }
+  if ((family === AF_UNSPEC || family === AF_INET6) && !name.includes("%")) {
+    const a = pton6(name);
+    if (a) return { text: ntop(a), addr: a, family: AF_INET6 };
+  }
+  const r = await gaiCore(name, null, family, 0, 0, 0);
+  return fromSockaddr(r[0]);
+}
+
+function fromSockaddr(
+  r: [number, number, number, string, [string, number, ...number[]]],
+): { text: string; addr: Uint8Array; family: number } {
+  const text = r[4][0];
+  const addr = r[0] === AF_INET ? pton4(text)! : pton6(text)!;
+  return { text, addr, family: r[0] };
+}
+
+/**
+ * The IPv4 address of a host, as text; a numeric address comes back
+ * unchanged. Looks in the hosts file, then DNS.
+ *
+ * Errors: {@link gaierror} (`[Errno -2] Name or service not known`, or
+ * `-3` when DNS does not answer).
+ *
+ * @example
+ * ```ts
+ * import { gethostbyname } from "./mod.ts";
+ * console.log(await gethostbyname("localhost")); // 127.0.0.1
+ * ```
+ *
+ * @param hostname A host name or IPv4 address.
+ * @returns The address.
+ */
+export async function gethostbyname(hostname: string): Promise<string> {
+  const name = hostText(
+    hostname,
+    "gethostbyname() argument 1 must be str, bytes or bytearray",
+  );
+  return (await setipaddr(name, AF_INET)).text;
+}
+
+function hostentTuple(e: HostEnt): [string, string[], string[]] {
+  return [e.name, [...e.aliases], e.addrs.map(ntop)];
+}
+
+/** glibc's `gethostbyname_r` (files, then DNS) for IPv4; herror on failure. */
+async function gethostbynameR(name: string): Promise<HostEnt> {
+  const digits = /^[0-9.]+$/.test(name) && !name.endsWith(".");
+  if (digits) {
+    const a = atonExact(name);
+    if (a === null) throw new herror(1);
+    return { name, aliases: [], addrs: [a] };
+  }
+  const fromFile = hostsByName(name, 4);
+  if (fromFile) return fromFile;
+  try {
+    const a = await dnsLookup(name, true, false, true);
+    if (a.v4.length === 0) throw new herror(4);
+    return { name: a.canonical, aliases: a.aliases, addrs: a.v4 };
+  } catch (e) {
+    if (e instanceof DnsError) {
+      if (e.message === "invalid name") throw new herror(3);
+      throw new herror(e.kind === "again" ? 2 : 1);
+    }
+    throw e;
+  }
+}
+
+/**
+ * `[hostname, aliaslist, ipaddrlist]` for a host: its canonical name, its
+ * other names, and all its IPv4 addresses.
+ *
+ * Errors: {@link gaierror} when the name is not known; {@link herror}
+ * when it resolves but has no host entry.
+ *
+ * @example
+ * ```ts
+ * import { gethostbyname_ex } from "./mod.ts";
+ * const [name, aliases, addrs] = await gethostbyname_ex("localhost");
+ * console.log(name, aliases, addrs); // localhost [] [ "127.0.0.1" ]
+ * ```
+ *
+ * @param hostname A host name or IPv4 address.
+ * @returns The host's names and addresses.
+ */
+export async function gethostbyname_ex(
+  hostname: string,
+): Promise<[string, string[], string[]]> {
+  const name = hostText(
+    hostname,
+    "gethostbyname_ex() argument 1 must be str, bytes or bytearray",
+  );
+  await setipaddr(name, AF_INET);
+  if (name === "" || name === "<broadcast>") throw new herror(3);
+  return hostentTuple(await gethostbynameR(name));
+}
+
+/** glibc's `gethostbyaddr_r`: files, then a PTR query. Internal. */
+export async function hostByAddr(addr: Uint8Array): Promise<HostEnt> {
+  const fromFile = hostsByAddr(addr);
+  if (fromFile) return fromFile;
+  let names: string[];
+  try {
+    names = await dnsReverse(reverseName(addr));
+  } catch (e) {
+    if (e instanceof DnsError) throw new herror(2);
+    throw e;
+  }
+  if (names.length === 0) throw new herror(1);
+  return { name: names[0], aliases: [], addrs: [addr] };
+}
+
+/**
+ * `[hostname, aliaslist, ipaddrlist]` for an address: the reverse
+ * look-up, in the hosts file, then DNS (PTR). A name is resolved first.
+ *
+ * Errors: {@link herror} `[Errno 1] Unknown host` when nothing is found;
+ * {@link gaierror} when a name given cannot be resolved.
+ *
+ * @example
+ * ```ts
+ * import { gethostbyaddr } from "./mod.ts";
+ * console.log(await gethostbyaddr("127.0.0.1")); // [ "localhost", [], [ "127.0.0.1" ] ]
+ * ```
+ *
+ * @param ip_address An IPv4 or IPv6 address (or a host name).
+ * @returns The names and the address.
+ */
+export async function gethostbyaddr(
+  ip_address: string,
+): Promise<[string, string[], string[]]> {
+  const name = hostText(
+    ip_address,
+    "gethostbyaddr() argument 1 must be str, bytes or bytearray",
+  );
+  const a = await setipaddr(name, AF_UNSPEC);
+  if (a.family !== AF_INET && a.family !== AF_INET6) {
+    throw new gaierror(EAI_FAMILY);
+  }
+  return hostentTuple(await hostByAddr(a.addr));
+}
+
+// Python's str.strip(): whitespace as Python defines it, which includes
+// the information separators U+001C-U+001F.
+function isPySpace(c: number): boolean {
+  return (c >= 0x1c && c <= 0x1f) || /\s/.test(String.fromCharCode(c)) ||
+    c === 0x85;
+}
+
+function pyStrip(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && isPySpace(s.charCodeAt(a))) a++;
+  while (b > a && isPySpace(s.charCodeAt(b - 1))) b--;
+  return s.slice(a, b);
+}
+
+/**
+ * A fully qualified name for `name` (default: this host), by Python's
+ * algorithm: the first name containing a dot among `gethostbyaddr`'s
+ * name and aliases, else its name; `name` itself when the look-up fails.
+ *
+ * @example
+ * ```ts
+ * import { getfqdn } from "./mod.ts";
+ * console.log(await getfqdn("127.0.0.1")); // localhost
+ * ```
+ *
+ * @param name A host name or address; `""`, `0.0.0.0` and `::` mean this host.
+ * @returns The name.
+ */
+export async function getfqdn(name: string = ""): Promise<string> {
+  if (typeof name !== "string") {
+    throw new TypeError(`'${typeof name}' object has no attribute 'strip'`);
+  }
+  let n = pyStrip(name);
+  if (n === "" || n === "0.0.0.0" || n === "::") n = gethostname();
+  let host: [string, string[], string[]];
+  try {
+    host = await gethostbyaddr(n);
+  } catch (e) {
+    if (e instanceof error) return n;
+    throw e;
+  }
+  const [hostname, aliases] = host;
+  for (const candidate of [hostname, ...aliases]) {
+    if (candidate.includes(".")) return candidate;
+  }
+  return hostname;
+}

@@ -1,0 +1,164 @@
+/**
+ * Network interfaces: {@link if_nameindex}, {@link if_nametoindex},
+ * {@link if_indextoname}, {@link has_ipv6}; and, internally, the machine's
+ * own addresses for getaddrinfo's sorting and `AI_ADDRCONFIG`.
+ *
+ * @module
+ */
+
+import {
+  networkInterfaces,
+  permissionState,
+  readDirSync,
+  readTextFileSync,
+} from "../_runtime/runtime.ts";
+import { error, osError, permissionError } from "../socket/errors.ts";
+import { pyType, str } from "./_args.ts";
+import { pton4, pton6 } from "./_ip.ts";
+
+const SYS_NET = "/sys/class/net";
+
+/**
+ * Whether IPv6 is supported: always `true`, as in CPython built with IPv6
+ * (whether this machine has an IPv6 address is another matter).
+ *
+ * @example
+ * ```ts
+ * import { has_ipv6 } from "./mod.ts";
+ * console.log(has_ipv6); // true
+ * ```
+ */
+export const has_ipv6: boolean = true;
+
+function interfaceTable(): [number, string][] {
+  if (permissionState({ name: "read", path: SYS_NET }) !== "granted") {
+    throw permissionError(`read:${SYS_NET}`);
+  }
+  const names = readDirSync(SYS_NET) ?? [];
+  const out: [number, string][] = [];
+  for (const name of names) {
+    const text = readTextFileSync(`${SYS_NET}/${name}/ifindex`);
+    const index = text === null ? NaN : Number(text.trim());
+    if (Number.isInteger(index) && index > 0) out.push([index, name]);
+  }
+  return out.sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * The machine's network interfaces as `[index, name]` pairs, by index.
+ * Reads `/sys/class/net` (Linux), so it needs `--allow-read=/sys/class/net`.
+ *
+ * @example
+ * ```ts
+ * import { if_nameindex } from "./mod.ts";
+ * console.log(if_nameindex()[0]); // [ 1, "lo" ]
+ * ```
+ *
+ * @returns The interfaces.
+ */
+export function if_nameindex(): [number, string][] {
+  return interfaceTable();
+}
+
+/**
+ * The index of a network interface. An {@link error}
+ * `no interface with this name` when there is none.
+ *
+ * @example
+ * ```ts
+ * import { if_nametoindex } from "./mod.ts";
+ * console.log(if_nametoindex("lo")); // 1
+ * ```
+ *
+ * @param if_name An interface name such as `"lo"`.
+ * @returns Its index.
+ */
+export function if_nametoindex(if_name: string): number {
+  const name = str(if_name, "if_nametoindex", 1);
+  const hit = interfaceTable().find(([, n]) => n === name);
+  if (hit === undefined) throw new error("no interface with this name");
+  return hit[0];
+}
+
+/**
+ * The name of a network interface by index. An {@link error} with errno
+ * `ENXIO` (6) when there is none; a `RangeError` for a number outside
+ * 0-4294967295.
+ *
+ * @example
+ * ```ts
+ * import { if_indextoname } from "./mod.ts";
+ * console.log(if_indextoname(1)); // lo
+ * ```
+ *
+ * @param if_index An interface index.
+ * @returns Its name.
+ */
+export function if_indextoname(if_index: number): string {
+  if (typeof if_index !== "number" || !Number.isInteger(if_index)) {
+    throw new TypeError(
+      `'${pyType(if_index)}' object cannot be interpreted as an integer`,
+    );
+  }
+  if (if_index < 0) {
+    throw new RangeError("can't convert negative int to unsigned");
+  }
+  if (if_index > 0xffffffff) throw new RangeError("index is too large");
+  const hit = interfaceTable().find(([i]) => i === if_index);
+  if (hit === undefined) throw osError(6);
+  return hit[1];
+}
+
+/** An interface index by name, or 0 (no error, no permission prompt). Internal. */
+export function indexOfInterface(name: string): number {
+  try {
+    return interfaceTable().find(([, n]) => n === name)?.[0] ?? 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** An interface name by index, or `null`. Internal. */
+export function nameOfInterface(index: number): string | null {
+  try {
+    return interfaceTable().find(([i]) => i === index)?.[1] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** One address of this machine. Internal. */
+export interface LocalAddress {
+  /** 4 or 16 bytes. */
+  readonly addr: Uint8Array;
+  readonly scopeid: number;
+  readonly loopback: boolean;
+}
+
+const FALLBACK: LocalAddress[] = [
+  { addr: new Uint8Array([127, 0, 0, 1]), scopeid: 0, loopback: true },
+  { addr: pton6("::1")!, scopeid: 0, loopback: true },
+];
+
+/**
+ * The machine's addresses, from the runtime when `--allow-sys` grants
+ * them, else just the loopback addresses.
+ */
+export function localAddresses(): LocalAddress[] {
+  if (
+    permissionState({ name: "sys", kind: "networkInterfaces" }) !== "granted"
+  ) {
+    return FALLBACK;
+  }
+  try {
+    const out: LocalAddress[] = [];
+    for (const i of networkInterfaces()) {
+      const addr = i.family === "IPv4" ? pton4(i.address) : pton6(i.address);
+      if (addr === null) continue;
+      out.push({ addr, scopeid: i.scopeid, loopback: i.name === "lo" });
+    }
+    return out;
+  } catch {
+    return FALLBACK;
+  }
+}
