@@ -3,4 +3,8 @@
  *
  * @module
  */
+export * from "./constants.ts";
 export * from "./errors.ts";
+export * from "./socket.ts";
+export * from "./makefile.ts";
+export * from "./connection.ts";

@@ -1,0 +1,67 @@
+// A listening stream socket: at most one runtime accept in flight, its
+// connection queued for the next `accept`, so an accept that times out never
+// loses a connection.
+
+import type { StreamConn, StreamListener } from "../_runtime/runtime.ts";
+import { errno, fromRuntimeError, osError } from "./errors.ts";
+import { Signal } from "./_wait.ts";
+import type { WaitMode } from "./_stream.ts";
+
+/** Accept state of one listening socket. */
+export class ListenerCore {
+  readonly listener: StreamListener;
+  #ready: StreamConn[] = [];
+  #accepting: Promise<void> | null = null;
+  #error: Error | null = null;
+  #closed = false;
+  readonly #changed = new Signal();
+
+  constructor(listener: StreamListener) {
+    this.listener = listener;
+  }
+
+  /** The next connection, waiting as `mode` says. */
+  async accept(mode: WaitMode): Promise<StreamConn> {
+    for (;;) {
+      if (this.#closed) throw osError(errno.EBADF);
+      const conn = this.#ready.shift();
+      if (conn) return conn;
+      if (this.#error) {
+        const e = this.#error;
+        this.#error = null;
+        throw e;
+      }
+      this.#startAccept();
+      if (mode.nonblocking) throw osError(errno.EAGAIN);
+      await this.#changed.wait(mode.deadline);
+    }
+  }
+
+  #startAccept(): void {
+    if (this.#accepting || this.#closed) return;
+    this.#accepting = this.listener.accept().then(
+      (conn) => {
+        this.#accepting = null;
+        if (this.#closed) conn.close();
+        else this.#ready.push(conn);
+        this.#changed.notify();
+      },
+      (e) => {
+        this.#accepting = null;
+        if (!this.#closed) this.#error = fromRuntimeError(e);
+        this.#changed.notify();
+      },
+    );
+  }
+
+  /** Stops listening; pending accepts get `EBADF`, queued connections close. */
+  close(): Promise<void> {
+    if (!this.#closed) {
+      this.#closed = true;
+      for (const conn of this.#ready.splice(0)) conn.close();
+      this.listener.close();
+      this.#changed.notify();
+    }
+    return this.#accepting ?? Promise.resolve();
+  }
+}

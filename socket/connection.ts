@@ -1,0 +1,201 @@
+/**
+ * Python's convenience functions over the socket object: `socketpair`,
+ * `create_connection`, `create_server`, `has_dualstack_ipv6`.
+ *
+ * @module
+ */
+
+import { makeTempDirSync, platform, removeSync } from "../_runtime/runtime.ts";
+import { getaddrinfo } from "../dns/mod.ts";
+import * as C from "./constants.ts";
+import { errno, error, fromRuntimeError, osError } from "./errors.ts";
+import { type Address, Socket } from "./socket.ts";
+
+/**
+ * A pair of connected sockets. `AF_UNIX` (the default) uses a Unix socket
+ * in a private temporary directory (needs `--allow-read` and
+ * `--allow-write` there); `AF_INET`/`AF_INET6` use loopback TCP.
+ *
+ * @example
+ * ```ts
+ * import { socketpair } from "../mod.ts";
+ * const [a, b] = await socketpair();
+ * await a.sendall("ping");
+ * console.log(new TextDecoder().decode(await b.recv(10))); // ping
+ * a.close();
+ * b.close();
+ * ```
+ */
+export async function socketpair(
+  family: number = C.AF_UNIX,
+  type: number = C.SOCK_STREAM,
+  proto: number = 0,
+): Promise<[Socket, Socket]> {
+  if (type !== C.SOCK_STREAM) {
+    // Checked like socket() does, then refused: Deno has no datagram pairs.
+    new Socket(family, type, proto).close();
+    throw osError(
+      errno.EOPNOTSUPP,
+      "Operation not supported: socketpair makes SOCK_STREAM pairs only",
+    );
+  }
+  let dir: string | null = null;
+  const listener = new Socket(family, type, proto);
+  try {
+    if (family === C.AF_UNIX) {
+      try {
+        dir = makeTempDirSync();
+      } catch (e) {
+        throw fromRuntimeError(e);
+      }
+      listener.bind(`${dir}/pair.sock`);
+    } else {
+      listener.bind([family === C.AF_INET6 ? "::1" : "127.0.0.1", 0]);
+    }
+    listener.listen(1);
+    const a = new Socket(family, type, proto);
+    try {
+      await a.connect(listener.getsockname());
+      const [b] = await listener.accept();
+      return [a, b];
+    } catch (e) {
+      a.close();
+      throw e;
+    }
+  } finally {
+    await listener[Symbol.asyncDispose]();
+    if (dir !== null) {
+      removeSync(`${dir}/pair.sock`);
+      removeSync(dir);
+    }
+  }
+}
+
+/** Options of {@link create_server}, as Python's keyword arguments. */
+export interface CreateServerOptions {
+  /** `AF_INET` (default), `AF_INET6` or `AF_UNIX`. */
+  family?: number;
+  /** The listen backlog; Deno applies its own (see the README). */
+  backlog?: number | null;
+  /** Set `SO_REUSEPORT` (Linux). */
+  reuse_port?: boolean;
+  /** Accept IPv4 and IPv6 on one `AF_INET6` socket. */
+  dualstack_ipv6?: boolean;
+}
+
+/**
+ * Connects to `[host, port]`, trying each address `getaddrinfo` gives, as
+ * Python's `create_connection`. `timeout` `undefined` keeps the default;
+ * `source_address` binds first (see the README for what Deno allows).
+ *
+ * @example
+ * ```ts
+ * import { create_connection, create_server } from "../mod.ts";
+ * using server = create_server(["127.0.0.1", 0]);
+ * using client = await create_connection(server.getsockname() as [string, number], 5);
+ * console.log(client.gettimeout()); // 5
+ * ```
+ */
+export async function create_connection(
+  address: [string, number] | readonly [string, number],
+  timeout?: number | null,
+  source_address?: [string, number] | null,
+): Promise<Socket> {
+  if (!Array.isArray(address) || address.length !== 2) {
+    throw new TypeError("create_connection() address must be (host, port)");
+  }
+  const [host, port] = address;
+  const errors: Error[] = [];
+  for (
+    const [family, type, proto, , sa] of await getaddrinfo(
+      host,
+      port,
+      0,
+      C.SOCK_STREAM,
+    )
+  ) {
+    const sock = new Socket(family, type, proto);
+    try {
+      if (timeout !== undefined) sock.settimeout(timeout);
+      if (source_address) sock.bind(source_address);
+      await sock.connect(sa as Address);
+      return sock;
+    } catch (e) {
+      errors.push(e as Error);
+      sock.close();
+    }
+  }
+  if (errors.length > 0) throw errors[0];
+  throw new error("getaddrinfo returns an empty list");
+}
+
+/**
+ * Whether one `AF_INET6` socket can take IPv4 and IPv6 connections.
+ *
+ * @example
+ * ```ts
+ * import { has_dualstack_ipv6 } from "../mod.ts";
+ * console.log(typeof has_dualstack_ipv6()); // boolean
+ * ```
+ */
+export function has_dualstack_ipv6(): boolean {
+  return platform() !== "windows";
+}
+
+/**
+ * A listening stream socket on `address`, as Python's `create_server`:
+ * `SO_REUSEADDR` set, `SO_REUSEPORT` on request, dual-stack on request.
+ *
+ * @example
+ * ```ts
+ * import { create_server } from "../mod.ts";
+ * using server = create_server(["127.0.0.1", 0], { backlog: 16 });
+ * console.log(server.getsockname()[0]); // 127.0.0.1
+ * ```
+ */
+export function create_server(
+  address: Address,
+  options: CreateServerOptions = {},
+): Socket {
+  const family = options.family ?? C.AF_INET;
+  if (options.dualstack_ipv6) {
+    if (!has_dualstack_ipv6()) {
+      throw new RangeError("dualstack_ipv6 not supported on this platform");
+    }
+    if (family !== C.AF_INET6) {
+      throw new RangeError("dualstack_ipv6 requires AF_INET6 family");
+    }
+  }
+  const sock = new Socket(family, C.SOCK_STREAM);
+  try {
+    if (family !== C.AF_UNIX) {
+      sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
+    }
+    if (options.reuse_port) sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
+    if (family === C.AF_INET6 && options.dualstack_ipv6) {
+      sock.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, 0);
+    }
+    try {
+      sock.bind(address);
+    } catch (e) {
+      if (e instanceof error && e.errno !== null) {
+        throw osError(
+          e.errno,
+          `${e.strerror} (while attempting to bind on address ${
+            JSON.stringify(address)
+          })`,
+        );
+      }
+      throw e;
+    }
+    if (options.backlog === null || options.backlog === undefined) {
+      sock.listen();
+    } else {
+      sock.listen(options.backlog);
+    }
+    return sock;
+  } catch (e) {
+    sock.close();
+    throw e;
+  }
+}
