@@ -295,6 +295,8 @@ export async function gaiCore(
   flags: number,
 ): Promise<AddrInfo[]> {
   if (host === null && service === null) throw new gaierror(EAI_NONAME);
+  // Past that check, glibc takes an empty service as no service.
+  if (service === "") service = null;
   if ((flags & ~KNOWN_FLAGS) !== 0) throw new gaierror(EAI_BADFLAGS);
   if ((flags & AI_CANONNAME) !== 0 && host === null) {
     throw new gaierror(EAI_BADFLAGS);
