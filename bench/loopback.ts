@@ -183,8 +183,8 @@ export async function run(quick: boolean): Promise<Section> {
   );
   notes.push(
     `bulk: ${
-      quick ? "128 MiB" : "1 GiB"
-    } in 64 KiB sendall / recv_into, best of ${quick ? 2 : 3}; ping-pong: ${
+      quick ? "256 MiB" : "1 GiB"
+    } in 64 KiB sendall / recv_into, best of 3 interleaved runs; ping-pong: ${
       quick ? "5,000" : "50,000"
     } round trips of 64 bytes, first 10% dropped as warm-up`,
   );

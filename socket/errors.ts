@@ -73,17 +73,13 @@ export class error extends Error {
    * @param strerror The text; by default the platform's text for `code`.
    */
   constructor(code: number | string | null, strerror?: string) {
-    if (typeof code === "number") {
-      const text = strerror ?? new.target.textFor(code);
-      super(`[Errno ${code}] ${text}`);
-      this.errno = code;
-      this.strerror = text;
-    } else {
-      const text = code ?? strerror ?? "";
-      super(text);
-      this.errno = null;
-      this.strerror = text;
-    }
+    const numbered = typeof code === "number";
+    const text = numbered
+      ? strerror ?? new.target.textFor(code)
+      : code ?? strerror ?? "";
+    super(numbered ? `[Errno ${code}] ${text}` : text);
+    this.errno = numbered ? code : null;
+    this.strerror = text;
     this.name = new.target.pythonName;
   }
 

@@ -2,7 +2,7 @@
 
 import * as assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
-import { assertErrnoSync, FAMILIES, listener, pair } from "./_helpers.ts";
+import { assertErrnoSync, closeAll, FAMILIES, pair, text } from "./_helpers.ts";
 
 const { errno } = socket;
 
@@ -156,6 +156,13 @@ Deno.test("SO_REUSEPORT lets two sockets listen on one port", async () => {
   b.bind(a.getsockname());
   b.listen();
   assert.deepEqual(b.getsockname(), a.getsockname());
-  using c = listener(FAMILIES[0]);
-  void c;
+  // With the first one closed, the second still takes connections.
+  await closeAll(a);
+  await using c = await socket.create_connection(
+    b.getsockname() as [string, number],
+  );
+  const [conn] = await b.accept();
+  await c.sendall("via b");
+  assert.equal(text(await conn.recv(10)), "via b");
+  await closeAll(conn);
 });
