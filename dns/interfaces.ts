@@ -140,11 +140,24 @@ const FALLBACK: LocalAddress[] = [
   { addr: pton6("::1")!, scopeid: 0, loopback: true },
 ];
 
+let cachedLocal: { at: number; list: LocalAddress[] } | null = null;
+
 /**
  * The machine's addresses, from the runtime when `--allow-sys` grants
- * them, else just the loopback addresses.
+ * them, else just the loopback addresses. Kept for a second: asking the
+ * system costs more than a numeric getaddrinfo.
  */
 export function localAddresses(): LocalAddress[] {
+  const now = Date.now();
+  if (cachedLocal !== null && now - cachedLocal.at < 1000) {
+    return cachedLocal.list;
+  }
+  const list = readLocalAddresses();
+  cachedLocal = { at: now, list };
+  return list;
+}
+
+function readLocalAddresses(): LocalAddress[] {
   if (
     permissionState({ name: "sys", kind: "networkInterfaces" }) !== "granted"
   ) {

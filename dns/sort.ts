@@ -219,6 +219,14 @@ export function rfc3484Sort<T>(
   addrOf: (item: T) => { addr: Uint8Array; scopeid: number },
 ): void {
   if (items.length < 2) return;
+  // Results for one address (one per socket type) keep their order.
+  const first = addrOf(items[0]);
+  if (
+    items.every((it) => {
+      const a = addrOf(it);
+      return a.scopeid === first.scopeid && sameBytes(a.addr, first.addr);
+    })
+  ) return;
   const locals = localAddresses();
   const cache = new Map<string, Uint8Array | null>();
   const keyed: Keyed<T>[] = items.map((item, index) => {
