@@ -69,6 +69,8 @@ export class error extends Error {
   strerror: string;
 
   /**
+   * Builds the error as Python's `OSError(errno, strerror)` or `OSError(message)`.
+   *
    * @param code An errno number, or the whole message when it is a string.
    * @param strerror The text; by default the platform's text for `code`.
    */

@@ -15,7 +15,7 @@ import type { StreamCore, WaitMode } from "./_stream.ts";
 /** The modes `makefile` takes: text (`r`, `w`, `rw`) or bytes (`rb`, `wb`, `rwb`). */
 export type SocketFileMode = "r" | "w" | "rw" | "rb" | "wb" | "rwb" | string;
 
-/** How a file reaches its socket: the socket's wait mode, and letting go. */
+/** How a file reaches its socket: the socket's wait mode, and letting go. Internal. */
 export interface SocketFileOwner {
   /** The socket's timeout as a wait mode, fresh for each call. */
   mode(): WaitMode;
@@ -58,7 +58,31 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
  * b.close();
  * ```
  */
-export class SocketFile implements AsyncIterable<string | Uint8Array> {
+export interface SocketFile extends AsyncIterable<string | Uint8Array> {
+  /** The mode given to `makefile`. */
+  readonly mode: string;
+  /** Whether `close()` has been called. */
+  readonly closed: boolean;
+  /** Reads `size` bytes (characters in text mode), or to the end when `size` is negative. */
+  read(size?: number): Promise<string | Uint8Array>;
+  /** Reads one line with its newline; empty at the end of the stream. */
+  readline(limit?: number): Promise<string | Uint8Array>;
+  /** Reads all remaining lines. */
+  readlines(hint?: number): Promise<Array<string | Uint8Array>>;
+  /** Writes `data`; resolves to the length written. */
+  write(
+    data: string | Uint8Array | ArrayBufferView | ArrayBuffer,
+  ): Promise<number>;
+  /** Sends whatever `write` has buffered. */
+  flush(): Promise<void>;
+  /** Flushes and closes the file. */
+  close(): Promise<void>;
+  /** Closes the file (`await using f = sock.makefile()`). */
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** The one implementation of {@link SocketFile}. Internal. */
+export class SocketFileImpl implements SocketFile {
   readonly #stream: StreamCore;
   readonly #owner: SocketFileOwner;
   readonly #readable: boolean;

@@ -6,5 +6,4 @@
 export * from "./constants.ts";
 export * from "./errors.ts";
 export * from "./socket.ts";
-export * from "./makefile.ts";
 export * from "./connection.ts";

@@ -35,11 +35,15 @@ import { getOption, setOption } from "./_options.ts";
 import { resolveAddress } from "./_resolve.ts";
 import { StreamCore, type WaitMode } from "./_stream.ts";
 import { deadlineAfter, raceDeadline } from "./_wait.ts";
-import { SocketFile, type SocketFileMode } from "./makefile.ts";
+import {
+  type SocketFile,
+  SocketFileImpl,
+  type SocketFileMode,
+} from "./makefile.ts";
 import * as dgram from "./_datagram_ops.ts";
 
 export type { Address } from "./_description.ts";
-export type { SocketFileMode } from "./makefile.ts";
+export type { SocketFile, SocketFileMode } from "./makefile.ts";
 
 let defaultTimeout: number | null = null;
 
@@ -145,6 +149,8 @@ export class Socket
   #writable: WritableStream<Uint8Array> | null = null;
 
   /**
+   * Makes a socket, as `socket.socket(family, type, proto, fileno)`.
+   *
    * @param family `AF_INET` (default), `AF_INET6` or `AF_UNIX`.
    * @param type `SOCK_STREAM` (default) or `SOCK_DGRAM`, optionally or'ed
    *   with `SOCK_NONBLOCK` / `SOCK_CLOEXEC`.
@@ -876,6 +882,7 @@ export class Socket
    * ```
    */
   getsockopt(level: number, optname: number): number;
+  /** Reads an option as `buflen` bytes (little-endian int, as Linux gives it). */
   getsockopt(level: number, optname: number, buflen: number): Uint8Array;
   getsockopt(
     level: number,
@@ -916,7 +923,7 @@ export class Socket
     const stream = this.#stream(d, false);
     d.retain();
     const timeout = this.#timeout;
-    return new SocketFile(stream, mode, buffering ?? -1, {
+    return new SocketFileImpl(stream, mode, buffering ?? -1, {
       mode: () => {
         const nonblocking = timeout === 0;
         return {
