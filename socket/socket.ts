@@ -596,8 +596,8 @@ export class Socket
     if (this.#isDatagram(d)) {
       return await dgram.recvfrom(d, n, flags, this.#mode(flags));
     }
-    const data = await this.recv(n, flags);
-    return [data, d.family === C.AF_UNIX ? this.getpeername() : null];
+    // A stream socket has no per-message sender: Linux gives no address.
+    return [await this.recv(n, flags), null];
   }
 
   /**
@@ -625,8 +625,7 @@ export class Socket
     if (this.#isDatagram(d)) {
       return await dgram.recvfromInto(d, dst, flags, this.#mode(flags));
     }
-    const n = await this.recv_into(dst, 0, flags);
-    return [n, d.family === C.AF_UNIX ? this.getpeername() : null];
+    return [await this.recv_into(dst, 0, flags), null];
   }
 
   // ------------------------------------------------------ shutdown, close

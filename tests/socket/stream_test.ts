@@ -333,6 +333,22 @@ for (const fc of FAMILIES) {
     await closeAll(srv);
   });
 
+  t("recvfrom on a stream gives no address, sendto ignores it", async () => {
+    await using p = await pair(fc);
+    assert.equal(await p.client.sendto("ab", p.server.getsockname()), 2);
+    const [data, from] = await p.conn.recvfrom(10);
+    assert.equal(text(data), "ab");
+    assert.equal(from, null);
+    await p.client.sendall("cd");
+    const buf = new Uint8Array(4);
+    assert.deepEqual(await p.conn.recvfrom_into(buf), [2, null]);
+    using unconnected = socket.socket(fc.family);
+    await assertErrno(
+      () => unconnected.sendto("x", p.server.getsockname()),
+      errno.EPIPE,
+    );
+  });
+
   t("recv_into, sizes and the end of stream", async () => {
     await using p = await pair(fc);
     await p.client.sendall("0123456789");
