@@ -45,7 +45,7 @@ export function gethostname(): string {
 export async function setipaddr(
   name: string,
   family: number,
-): Promise<{ text: string; addr: Uint8Array; family: number }> {
+): Promise<Resolved> {
   if (name === "") {
     const r = await gaiCore(null, "0", family, SOCK_DGRAM, 0, 1);
     if (r.length > 1) throw new error("wildcard resolved to multiple address");
@@ -73,12 +73,21 @@ export async function setipaddr(
   return fromSockaddr(r[0]);
 }
 
+/** An address setipaddr found. Internal. */
+export interface Resolved {
+  readonly text: string;
+  readonly addr: Uint8Array;
+  readonly family: number;
+  /** The IPv6 scope id, 0 when none. */
+  readonly scopeid?: number;
+}
+
 function fromSockaddr(
   r: [number, number, number, string, [string, number, ...number[]]],
-): { text: string; addr: Uint8Array; family: number } {
+): Resolved {
   const text = r[4][0];
   const addr = r[0] === AF_INET ? pton4(text)! : pton6(text)!;
-  return { text, addr, family: r[0] };
+  return { text, addr, family: r[0], scopeid: r[4][3] ?? 0 };
 }
 
 /**

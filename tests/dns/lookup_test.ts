@@ -281,3 +281,20 @@ Deno.test("gethostname and getfqdn", async () => {
   strictEqual(socket.gethostname(), Deno.hostname());
   strictEqual(typeof (await socket.getfqdn("127.0.0.1")), "string");
 });
+
+Deno.test("resolveHost (bind/connect) on numeric and special hosts", async () => {
+  const { resolveHost } = await import("../../dns/resolve_host.ts");
+  strictEqual(await resolveHost("", socket.AF_INET), "0.0.0.0");
+  strictEqual(await resolveHost("", socket.AF_INET6), "::");
+  strictEqual(
+    await resolveHost("<broadcast>", socket.AF_INET),
+    "255.255.255.255",
+  );
+  strictEqual(await resolveHost("127.1", socket.AF_INET), "127.0.0.1");
+  strictEqual(await resolveHost("fe80::1%1", socket.AF_INET6), "fe80::1%1");
+  strictEqual(await resolveHost("fe80::1%lo", socket.AF_INET6), "fe80::1%1");
+  await rejects(resolveHost("::1", socket.AF_INET), gai(-9));
+  await rejects(resolveHost("<broadcast>", socket.AF_INET6), {
+    message: "address family mismatched",
+  });
+});
