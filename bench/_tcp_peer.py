@@ -15,11 +15,45 @@ def recv_exactly(s, buf):
         got += n
     return True
 
-def server(workload):
+def rss():
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * 4096
+
+def server(workload, count=0):
     srv = socket.socket()
     srv.bind(("127.0.0.1", 0))
-    srv.listen()
+    srv.listen(4096)
     print(srv.getsockname()[1], flush=True)
+    if workload == "connect":
+        one = bytearray(1)
+        while True:
+            c, _ = srv.accept()
+            n = c.recv_into(one)
+            c.close()
+            if n > 0:
+                break
+        srv.close()
+        return
+    if workload == "idle":
+        # A thread per idle connection, each blocked in recv, is how a
+        # blocking CPython server holds them.
+        import threading
+        before = rss()
+        conns, threads = [], []
+        for _ in range(count):
+            c, _ = srv.accept()
+            conns.append(c)
+            t = threading.Thread(target=c.recv, args=(1024,))
+            t.start()
+            threads.append(t)
+        time.sleep(0.2)
+        print(json.dumps({"rss": rss() - before}), flush=True)
+        for t in threads:
+            t.join()
+        for c in conns:
+            c.close()
+        srv.close()
+        return
     c, _ = srv.accept()
     srv.close()
     if workload == "bulk":
@@ -34,6 +68,25 @@ def server(workload):
     c.close()
 
 def client(workload, port, amount):
+    if workload == "connect":
+        start = time.perf_counter()
+        for _ in range(amount):
+            socket.create_connection(("127.0.0.1", port)).close()
+        seconds = time.perf_counter() - start
+        last = socket.create_connection(("127.0.0.1", port))
+        last.sendall(b"\x01")
+        last.close()
+        print(json.dumps({"seconds": seconds, "count": amount}))
+        return
+    if workload == "idle":
+        conns = [socket.create_connection(("127.0.0.1", port)) for _ in range(amount)]
+        sys.stdin.read()
+        for c in conns:
+            c.sendall(b"\x01")
+        for c in conns:
+            c.close()
+        print(json.dumps({"done": True}))
+        return
     c = socket.create_connection(("127.0.0.1", port))
     if workload == "bulk":
         chunk = b"\x5a" * CHUNK
@@ -61,6 +114,6 @@ def client(workload, port, amount):
 if __name__ == "__main__":
     impl, role, workload = sys.argv[1:4]
     if role == "server":
-        server(workload)
+        server(workload, int(sys.argv[4]) if len(sys.argv) > 4 else 0)
     else:
         client(workload, int(sys.argv[4]), int(sys.argv[5]))

@@ -4,17 +4,24 @@
 //   deno run -A bench/_tcp_peer.ts <pysocket|deno> server <bulk|pingpong>
 //   deno run -A bench/_tcp_peer.ts <pysocket|deno> client <bulk|pingpong> <port> <amount>
 //
-// A server prints its port, serves one connection and exits. A client prints
-// one JSON line: bulk {seconds, bytes}; pingpong {rtts: microseconds[]}.
+// A server prints its port, serves and exits. A client prints one JSON line:
+// bulk {seconds, bytes}; pingpong {rtts: microseconds[]}; connect {seconds,
+// count} (connect + accept + close, one at a time); idle {rss: bytes the
+// server grew by while holding `amount` idle connections, each with a
+// pending receive}.
 import * as socket from "../mod.ts";
 
 const CHUNK = 64 * 1024;
 const MSG = 64;
+// What an idle connection's server waits to read into.
+const IDLE_READ = 1024;
 
 interface Peer {
   listen(): Promise<number>;
-  accept(): Promise<Conn>;
+  /** The next connection; the listener closes after it unless `more`. */
+  accept(more?: boolean): Promise<Conn>;
   connect(port: number): Promise<Conn>;
+  close(): void;
 }
 
 interface Conn {
@@ -39,9 +46,9 @@ function pysocketPeer(): Peer {
       server.listen();
       return Promise.resolve((server.getsockname() as [string, number])[1]);
     },
-    async accept() {
+    async accept(more) {
       const [conn] = await server.accept();
-      server.close();
+      if (!more) server.close();
       return wrap(conn);
     },
     async connect(port) {
@@ -49,6 +56,7 @@ function pysocketPeer(): Peer {
       await s.connect(["127.0.0.1", port]);
       return wrap(s);
     },
+    close: () => server.close(),
   };
 }
 
@@ -70,14 +78,15 @@ function denoPeer(): Peer {
       listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
       return Promise.resolve(listener.addr.port);
     },
-    async accept() {
+    async accept(more) {
       const conn = await listener.accept();
-      listener.close();
+      if (!more) listener.close();
       return wrap(conn);
     },
     async connect(port) {
       return wrap(await Deno.connect({ hostname: "127.0.0.1", port }));
     },
+    close: () => listener.close(),
   };
 }
 
@@ -93,6 +102,36 @@ async function recvExactly(c: Conn, buf: Uint8Array): Promise<boolean> {
 
 async function server(peer: Peer, workload: string): Promise<void> {
   console.log(await peer.listen());
+  if (workload === "connect") {
+    // Accept and close until a connection sends one byte: the last one.
+    const one = new Uint8Array(1);
+    for (;;) {
+      const c = await peer.accept(true);
+      const n = await c.recvInto(one);
+      c.close();
+      if (n > 0) break;
+    }
+    peer.close();
+    return;
+  }
+  if (workload === "idle") {
+    const count = Number(Deno.args[3]);
+    const conns: Conn[] = [];
+    const pending: Promise<number>[] = [];
+    const before = Deno.memoryUsage().rss;
+    for (let i = 0; i < count; i++) {
+      const c = await peer.accept(true);
+      conns.push(c);
+      pending.push(c.recvInto(new Uint8Array(IDLE_READ)));
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const grown = Deno.memoryUsage().rss - before;
+    console.log(JSON.stringify({ rss: grown }));
+    await Promise.all(pending);
+    for (const c of conns) c.close();
+    peer.close();
+    return;
+  }
   const c = await peer.accept();
   if (workload === "bulk") {
     const buf = new Uint8Array(CHUNK);
@@ -111,6 +150,26 @@ async function client(
   port: number,
   amount: number,
 ): Promise<void> {
+  if (workload === "connect") {
+    const start = performance.now();
+    for (let i = 0; i < amount; i++) (await peer.connect(port)).close();
+    const seconds = (performance.now() - start) / 1000;
+    const last = await peer.connect(port);
+    await last.sendall(new Uint8Array([1]));
+    last.close();
+    console.log(JSON.stringify({ seconds, count: amount }));
+    return;
+  }
+  if (workload === "idle") {
+    const conns: Conn[] = [];
+    for (let i = 0; i < amount; i++) conns.push(await peer.connect(port));
+    // The server reports its memory; then every connection sends one byte.
+    const line = await new Response(Deno.stdin.readable).text();
+    for (const c of conns) await c.sendall(new Uint8Array([1]));
+    for (const c of conns) c.close();
+    console.log(JSON.stringify({ done: line.length >= 0 }));
+    return;
+  }
   const c = await peer.connect(port);
   if (workload === "bulk") {
     const chunk = new Uint8Array(CHUNK).fill(0x5a);
