@@ -8,7 +8,7 @@
  */
 
 import { error } from "../socket/errors.ts";
-import { AF_INET, AF_INET6, AF_UNIX } from "./_families.ts";
+import { AF_INET, AF_INET6, AF_UNIX } from "../socket/constants.ts";
 import { asBytes, notAnInteger, pyTypeName } from "./_args.ts";
 import { atonExactValue, isIPv4, ntop6, ptonOrNull } from "./inet.ts";
 
