@@ -7,7 +7,7 @@
 
 import { error, osError } from "../socket/errors.ts";
 import { AF_INET, AF_INET6 } from "../socket/constants.ts";
-import { bytesArg, checkCString, cIntArg, strArg } from "./_args.ts";
+import { bytesArg, checkCString, cIntArg, strArg } from "./args.ts";
 import { allocBytes, releaseBytes } from "./_pool.ts";
 
 const EAFNOSUPPORT = 97;

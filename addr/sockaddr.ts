@@ -9,7 +9,7 @@
 
 import { error } from "../socket/errors.ts";
 import { AF_INET, AF_INET6, AF_UNIX } from "../socket/constants.ts";
-import { asBytes, notAnInteger, pyTypeName } from "./_args.ts";
+import { asBytes, notAnInteger, pyTypeName } from "./args.ts";
 import { atonExactValue, isIPv4, ntop6, ptonOrNull } from "./inet.ts";
 
 // Strict inet_pton-style tests, for the socket and dns code.

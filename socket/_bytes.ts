@@ -1,22 +1,11 @@
 // Turning what callers pass as "bytes" into a Uint8Array, once, at the edge.
 
+import { notAnInteger, pyTypeName } from "../addr/args.ts";
+
 const encoder = new TextEncoder();
 
 /** Anything accepted where Python takes bytes. */
 export type BytesLike = Uint8Array | ArrayBufferView | ArrayBuffer | string;
-
-/** Python's type name for a value, for TypeError messages. */
-export function pyTypeName(value: unknown): string {
-  if (value === null || value === undefined) return "NoneType";
-  if (typeof value === "number") {
-    return Number.isInteger(value) ? "int" : "float";
-  }
-  if (typeof value === "string") return "str";
-  if (typeof value === "boolean") return "bool";
-  if (Array.isArray(value)) return "tuple";
-  if (typeof value === "function") return "function";
-  return (value as object).constructor?.name ?? "object";
-}
 
 /**
  * A view of `data`'s bytes (no copy for binary data; UTF-8 for a string).
@@ -48,17 +37,10 @@ export function toWritableBytes(buffer: unknown): Uint8Array {
   );
 }
 
-/** An integer argument, checked as Python checks `int` parameters. */
-export function toInt(value: unknown, what: string): number {
-  if (typeof value === "boolean") return value ? 1 : 0;
+/** An integer argument, or CPython's TypeError. */
+export function toInt(value: unknown): number {
   if (typeof value !== "number" || !Number.isInteger(value)) {
-    throw new TypeError(
-      typeof value === "number"
-        ? `'float' object cannot be interpreted as an integer (${what})`
-        : `'${
-          pyTypeName(value)
-        }' object cannot be interpreted as an integer (${what})`,
-    );
+    throw notAnInteger(value);
   }
   return value;
 }

@@ -217,8 +217,13 @@ export function setOption(
 ): void {
   const spec = lookup(level, opt);
   if (!spec.set) throw refused(spec.name, "it is read-only");
-  if (typeof value === "number" || typeof value === "boolean") {
-    spec.set(d, toInt(value, "setsockopt value"), null);
+  if (typeof value === "boolean") {
+    // JavaScript's flag values, accepted for on/off options.
+    spec.set(d, value ? 1 : 0, null);
+    return;
+  }
+  if (typeof value === "number") {
+    spec.set(d, toInt(value), null);
     return;
   }
   const raw = toBytes(value);

@@ -163,13 +163,13 @@ export class Socket
     proto: number = 0,
     fileno?: number | null,
   ) {
-    family = toInt(family, "family");
-    type = toInt(type, "type");
-    proto = toInt(proto, "proto");
+    family = toInt(family);
+    type = toInt(type);
+    proto = toInt(proto);
     const kind = type & ~TYPE_FLAGS;
     let d = adopting;
     if (d === null && fileno !== undefined && fileno !== null) {
-      d = lookupFd(toInt(fileno, "fileno"));
+      d = lookupFd(toInt(fileno));
       d.retain();
     }
     if (d === null) {
@@ -274,7 +274,7 @@ export class Socket
    */
   listen(backlog?: number): void {
     const d = this.#desc();
-    if (backlog !== undefined) toInt(backlog, "backlog");
+    if (backlog !== undefined) toInt(backlog);
     if (this.#isDatagram(d)) throw osError(errno.EOPNOTSUPP);
     if (d.state === "new") {
       bindStream(d, wildcard(d.family));
@@ -429,7 +429,7 @@ export class Socket
     try {
       const d = this.#desc();
       const bytes = toBytes(data);
-      toInt(flags, "flags");
+      toInt(flags);
       if (this.#isDatagram(d)) {
         return dgram.send(d, bytes, null, this.#mode(flags));
       }
@@ -460,7 +460,7 @@ export class Socket
   ): Promise<void> {
     const d = this.#desc();
     const bytes = toBytes(data);
-    toInt(flags, "flags");
+    toInt(flags);
     if (this.#isDatagram(d)) {
       await dgram.send(d, bytes, null, this.#mode(flags));
       return;
@@ -493,7 +493,7 @@ export class Socket
     let flags = 0;
     let target: unknown = flagsOrAddress;
     if (address !== undefined) {
-      flags = toInt(flagsOrAddress, "flags");
+      flags = toInt(flagsOrAddress);
       target = address;
     }
     const parsed = parseSockaddr(d.family, target, "sendto");
@@ -523,7 +523,7 @@ export class Socket
   async recv(bufsize: number, flags = 0): Promise<Uint8Array> {
     const d = this.#desc();
     const n = checkBufsize(bufsize, "recv");
-    toInt(flags, "flags");
+    toInt(flags);
     if (this.#isDatagram(d)) {
       return (await dgram.recvfrom(d, n, flags, this.#mode(flags)))[0];
     }
@@ -559,7 +559,7 @@ export class Socket
   ): Promise<number> {
     const d = this.#desc();
     const dst = intoView(buffer, nbytes, "recv_into");
-    toInt(flags, "flags");
+    toInt(flags);
     if (this.#isDatagram(d)) {
       return (await dgram.recvfromInto(d, dst, flags, this.#mode(flags)))[0];
     }
@@ -592,7 +592,7 @@ export class Socket
   ): Promise<[Uint8Array, Address | null]> {
     const d = this.#desc();
     const n = checkBufsize(bufsize, "recvfrom");
-    toInt(flags, "flags");
+    toInt(flags);
     if (this.#isDatagram(d)) {
       return await dgram.recvfrom(d, n, flags, this.#mode(flags));
     }
@@ -621,7 +621,7 @@ export class Socket
   ): Promise<[number, Address | null]> {
     const d = this.#desc();
     const dst = intoView(buffer, nbytes, "recvfrom_into");
-    toInt(flags, "flags");
+    toInt(flags);
     if (this.#isDatagram(d)) {
       return await dgram.recvfromInto(d, dst, flags, this.#mode(flags));
     }
@@ -647,7 +647,7 @@ export class Socket
    */
   shutdown(how: number): void {
     const d = this.#desc();
-    how = toInt(how, "how");
+    how = toInt(how);
     if (how !== C.SHUT_RD && how !== C.SHUT_WR && how !== C.SHUT_RDWR) {
       throw osError(errno.EINVAL);
     }
@@ -867,7 +867,7 @@ export class Socket
     value: number | boolean | Uint8Array | ArrayBufferView | ArrayBuffer,
   ): void {
     const d = this.#desc();
-    setOption(d, toInt(level, "level"), toInt(optname, "option"), value);
+    setOption(d, toInt(level), toInt(optname), value);
   }
 
   /**
@@ -891,9 +891,9 @@ export class Socket
     const d = this.#desc();
     return getOption(
       d,
-      toInt(level, "level"),
-      toInt(optname, "option"),
-      buflen === undefined ? undefined : toInt(buflen, "buflen"),
+      toInt(level),
+      toInt(optname),
+      buflen === undefined ? undefined : toInt(buflen),
     );
   }
 
@@ -1068,10 +1068,10 @@ export function fromfd(
   type: number,
   proto: number = 0,
 ): Socket {
-  const d = lookupFd(toInt(fd, "fd"));
-  toInt(family, "family");
-  toInt(type, "type");
-  toInt(proto, "proto");
+  const d = lookupFd(toInt(fd));
+  toInt(family);
+  toInt(type);
+  toInt(proto);
   if (takeDetached(fd)) {
     // A detached descriptor is taken up: its reference moves to the new socket.
   } else {
@@ -1213,14 +1213,14 @@ function connectedDescription(
 }
 
 function checkBufsize(bufsize: unknown, fn: string): number {
-  const n = toInt(bufsize, "bufsize");
+  const n = toInt(bufsize);
   if (n < 0) throw new RangeError(`negative buffersize in ${fn}`);
   return n;
 }
 
 function intoView(buffer: unknown, nbytes: unknown, fn: string): Uint8Array {
   const view = toWritableBytes(buffer);
-  const n = toInt(nbytes, "nbytes");
+  const n = toInt(nbytes);
   if (n < 0) throw new RangeError(`negative buffersize in ${fn}`);
   if (n > view.length) {
     throw new RangeError(`buffer too small for requested bytes`);

@@ -1,6 +1,7 @@
-// Argument checks shared by the address functions: Python's type names for
-// messages, bytes-like inputs, C int conversion and C string checks, each
-// giving the error CPython gives for the same mistake.
+// Argument checks shared by the whole package (addr/, dns/, socket/):
+// Python's type names for messages, bytes-like inputs, C int conversion and
+// C string checks, each giving the error CPython gives for the same mistake.
+// Internal: not exported from mod.ts.
 
 /** The name Python would print for the type of a value passed from JS. */
 export function pyTypeName(v: unknown): string {
