@@ -138,17 +138,19 @@ async function pair<T>(
     .spawn();
   const clientOut = new Lines(client.stdout);
   const clientIn = client.stdin.getWriter();
+  let result: T;
   try {
-    return await read(serverOut, clientOut, clientIn);
+    result = await read(serverOut, clientOut, clientIn);
   } finally {
     await clientIn.close().catch(() => {});
     await clientOut.drain();
     await serverOut.drain();
-    const [a, b] = await Promise.all([client.status, server.status]);
-    if (!a.success || !b.success) {
-      throw new Error(`${impl.name} ${workload} peer failed`);
-    }
   }
+  const [a, b] = await Promise.all([client.status, server.status]);
+  if (!a.success || !b.success) {
+    throw new Error(`${impl.name} ${workload} peer failed`);
+  }
+  return result;
 }
 
 function quantile(xs: number[], q: number): number {
