@@ -1,0 +1,667 @@
+// The runtime boundary of _runtime/deno.ts, on Node.js: node:net, node:dgram,
+// node:dns, node:fs and node:os. The npm build swaps this file in for
+// deno.ts. Exports, their names and their signatures are the same as deno.ts's
+// (npm/runtime_parity.ts checks that), and errors are let through as Node
+// makes them: their `code` ("ECONNREFUSED", ...) is what socket/errors.ts
+// maps. Where Node's error would not say what Deno's says, an error with
+// Deno's class name (`BadResource`, `NotFound`, `TimedOut`) is made here.
+
+import * as dc from "node:diagnostics_channel";
+import * as dgram from "node:dgram";
+import * as dns from "node:dns";
+import * as fs from "node:fs";
+import * as net from "node:net";
+import * as os from "node:os";
+import * as path from "node:path";
+
+// ---------------------------------------------------------------- streams
+
+/** An address as the runtime gives it. */
+export type RuntimeAddr =
+  | {
+    readonly transport: "tcp" | "udp";
+    readonly hostname: string;
+    readonly port: number;
+  }
+  | { readonly transport: "unix" | "unixpacket"; readonly path: string };
+
+/** A connected stream, as the socket code sees it. */
+export interface StreamConn {
+  /** The local end. */
+  readonly localAddr: RuntimeAddr;
+  /** The remote end. */
+  readonly remoteAddr: RuntimeAddr;
+  /** Reads into `p`; `null` at end of stream. */
+  read(p: Uint8Array): Promise<number | null>;
+  /** Writes some of `p`; resolves to how much. */
+  write(p: Uint8Array): Promise<number>;
+  /** Shuts the write side down. */
+  closeWrite(): Promise<void>;
+  /** Closes the connection; pending reads and writes reject. */
+  close(): void;
+  /** TCP_NODELAY, where the transport has it. */
+  setNoDelay(on: boolean): void;
+  /** SO_KEEPALIVE, where the transport has it. */
+  setKeepAlive(on: boolean): void;
+}
+
+/** A listening stream socket. */
+export interface StreamListener {
+  /** The bound address. */
+  readonly addr: RuntimeAddr;
+  /** The next connection. */
+  accept(): Promise<StreamConn>;
+  /** Stops listening; a pending accept rejects. */
+  close(): void;
+}
+
+/** Where a stream socket listens or connects. */
+export type StreamTarget =
+  | {
+    readonly transport: "tcp";
+    readonly hostname: string;
+    readonly port: number;
+  }
+  | { readonly transport: "unix"; readonly path: string };
+
+/** An error named as Deno names it, with the errno code Node would use. */
+function runtimeError(name: string, code: string, message: string): Error {
+  const e = new Error(message) as Error & { code: string };
+  e.name = name;
+  e.code = code;
+  return e;
+}
+
+function badResource(): Error {
+  return runtimeError("BadResource", "EBADF", "Bad resource ID");
+}
+
+// Node reports use after end or destroy with its own codes; Deno (and the
+// socket code) speak of a broken pipe and a closed resource.
+function normalizeError(e: unknown): unknown {
+  const code = (e as { code?: unknown } | null)?.code;
+  if (code === "ERR_STREAM_WRITE_AFTER_END") {
+    return runtimeError("BrokenPipe", "EPIPE", "Broken pipe");
+  }
+  if (code === "ERR_STREAM_DESTROYED" || code === "ERR_SOCKET_CLOSED") {
+    return badResource();
+  }
+  return e;
+}
+
+function tcpAddr(host: string | undefined, port: number | undefined) {
+  return {
+    transport: "tcp",
+    hostname: host ?? "",
+    port: port ?? 0,
+  } as const;
+}
+
+// Bytes a connection reads ahead of `read` calls before it stops reading
+// from the kernel (Node's own stream buffer comes on top of this).
+const READ_AHEAD = 64 * 1024;
+
+class NodeStream implements StreamConn {
+  readonly #sock: net.Socket;
+  readonly localAddr: RuntimeAddr;
+  readonly remoteAddr: RuntimeAddr;
+  readonly #tcp: boolean;
+  readonly #queue: Uint8Array[] = [];
+  #queued = 0;
+  #paused = false;
+  #eof = false;
+  #error: unknown = null;
+  #waiter:
+    | {
+      p: Uint8Array;
+      resolve: (n: number | null) => void;
+      reject: (e: unknown) => void;
+    }
+    | null = null;
+
+  constructor(sock: net.Socket, local: RuntimeAddr, remote: RuntimeAddr) {
+    this.#sock = sock;
+    this.localAddr = local;
+    this.remoteAddr = remote;
+    this.#tcp = local.transport === "tcp";
+    sock.on("data", (chunk: Uint8Array) => this.#onData(chunk));
+    sock.on("end", () => {
+      this.#eof = true;
+      this.#settle();
+    });
+    sock.on("error", (e: unknown) => {
+      this.#error ??= e;
+      this.#settle();
+    });
+    sock.on("close", () => {
+      if (!this.#eof) this.#error ??= badResource();
+      this.#settle();
+    });
+    // Accepted sockets start paused (pauseOnConnect); either way, flow.
+    sock.resume();
+  }
+
+  #onData(chunk: Uint8Array): void {
+    const w = this.#waiter;
+    if (w !== null && this.#queued === 0) {
+      this.#waiter = null;
+      const n = Math.min(w.p.length, chunk.length);
+      w.p.set(n === chunk.length ? chunk : chunk.subarray(0, n));
+      if (n < chunk.length) this.#push(chunk.subarray(n));
+      w.resolve(n);
+      return;
+    }
+    this.#push(chunk);
+  }
+
+  #push(chunk: Uint8Array): void {
+    this.#queue.push(chunk);
+    this.#queued += chunk.length;
+    if (this.#queued >= READ_AHEAD && !this.#paused) {
+      this.#paused = true;
+      this.#sock.pause();
+    }
+  }
+
+  // Wakes a pending read once the stream has ended or failed.
+  #settle(): void {
+    const w = this.#waiter;
+    if (w === null || this.#queued > 0) return;
+    if (this.#error !== null) {
+      this.#waiter = null;
+      w.reject(normalizeError(this.#error));
+    } else if (this.#eof) {
+      this.#waiter = null;
+      w.resolve(null);
+    }
+  }
+
+  #take(p: Uint8Array): number {
+    let n = 0;
+    while (n < p.length && this.#queue.length > 0) {
+      const head = this.#queue[0];
+      const k = Math.min(head.length, p.length - n);
+      p.set(k === head.length ? head : head.subarray(0, k), n);
+      n += k;
+      if (k === head.length) this.#queue.shift();
+      else this.#queue[0] = head.subarray(k);
+    }
+    this.#queued -= n;
+    if (this.#paused && this.#queued < READ_AHEAD) {
+      this.#paused = false;
+      this.#sock.resume();
+    }
+    return n;
+  }
+
+  read(p: Uint8Array): Promise<number | null> {
+    if (this.#waiter !== null) {
+      return Promise.reject(
+        runtimeError("Busy", "EBUSY", "a read is already pending"),
+      );
+    }
+    if (this.#queued > 0) return Promise.resolve(this.#take(p));
+    if (this.#error !== null) {
+      return Promise.reject(normalizeError(this.#error));
+    }
+    if (this.#eof) return Promise.resolve(null);
+    if (p.length === 0) return Promise.resolve(0);
+    return new Promise((resolve, reject) => {
+      this.#waiter = { p, resolve, reject };
+    });
+  }
+
+  write(p: Uint8Array): Promise<number> {
+    if (this.#sock.destroyed) return Promise.reject(badResource());
+    if (p.length === 0) return Promise.resolve(0);
+    // Resolves once Node has handed the bytes to the kernel, so the caller
+    // may reuse `p`, and a full send buffer holds the writer back.
+    return new Promise((resolve, reject) => {
+      this.#sock.write(p, (err?: Error | null) => {
+        if (err) reject(normalizeError(err));
+        else resolve(p.length);
+      });
+    });
+  }
+
+  closeWrite(): Promise<void> {
+    if (this.#sock.destroyed) return Promise.reject(badResource());
+    return new Promise((resolve, reject) => {
+      this.#sock.end((err?: Error | null) => {
+        if (err) reject(normalizeError(err));
+        else resolve();
+      });
+    });
+  }
+
+  close(): void {
+    if (this.#sock.destroyed) throw badResource();
+    this.#sock.destroy();
+  }
+
+  setNoDelay(on: boolean): void {
+    if (this.#tcp) this.#sock.setNoDelay(on);
+  }
+
+  setKeepAlive(on: boolean): void {
+    if (this.#tcp) this.#sock.setKeepAlive(on);
+  }
+}
+
+// Node does not report Unix socket addresses: the listener's path is the
+// accepted end's local address and the connected end's remote address; the
+// other end is unnamed ("", where Deno gives null).
+function streamOf(
+  sock: net.Socket,
+  unix: { local: string; remote: string } | null,
+): NodeStream {
+  if (unix !== null) {
+    return new NodeStream(
+      sock,
+      { transport: "unix", path: unix.local },
+      { transport: "unix", path: unix.remote },
+    );
+  }
+  return new NodeStream(
+    sock,
+    tcpAddr(sock.localAddress, sock.localPort),
+    tcpAddr(sock.remoteAddress, sock.remotePort),
+  );
+}
+
+class NodeListener implements StreamListener {
+  readonly #server: net.Server;
+  readonly addr: RuntimeAddr;
+  readonly #unixPath: string | null;
+  readonly #ready: net.Socket[] = [];
+  readonly #waiters: {
+    resolve: (c: StreamConn) => void;
+    reject: (e: unknown) => void;
+  }[] = [];
+  #closed = false;
+
+  constructor(server: net.Server, addr: RuntimeAddr, unixPath: string | null) {
+    this.#server = server;
+    this.addr = addr;
+    this.#unixPath = unixPath;
+    server.on("connection", (sock: net.Socket) => {
+      // A peer that resets before its accept must not crash the process.
+      sock.on("error", () => {});
+      const w = this.#waiters.shift();
+      if (w) w.resolve(this.#wrap(sock));
+      else this.#ready.push(sock);
+    });
+  }
+
+  accept(): Promise<StreamConn> {
+    if (this.#closed) return Promise.reject(badResource());
+    const sock = this.#ready.shift();
+    if (sock) return Promise.resolve(this.#wrap(sock));
+    return new Promise((resolve, reject) => {
+      this.#waiters.push({ resolve, reject });
+    });
+  }
+
+  #wrap(sock: net.Socket): StreamConn {
+    const path = this.#unixPath;
+    return streamOf(sock, path === null ? null : { local: path, remote: "" });
+  }
+
+  close(): void {
+    if (this.#closed) throw badResource();
+    this.#closed = true;
+    this.#server.close();
+    for (const sock of this.#ready.splice(0)) sock.destroy();
+    for (const w of this.#waiters.splice(0)) w.reject(badResource());
+  }
+}
+
+// Node's Server.listen() binds and listens in the calling tick when it has
+// nothing to look up: for a Unix path, and for TCP without a host. Given a
+// host, even a numeric one, it first goes through dns.lookup, which answers
+// on a later tick. So a TCP listen is made without a host and this server's
+// `_listen2` (the step Node keeps under that name for wrapping) is given the
+// numeric address to bind. The outcome is known when listen() returns: the
+// server has an address, or the failure was published on the documented
+// `net.server.listen` tracing channel (Node emits the same error as an
+// 'error' event on the next tick, which is absorbed).
+type Listen2 = (
+  this: net.Server,
+  address: string | null,
+  port: number,
+  addressType: number,
+  backlog: number | undefined,
+  fd: number | undefined,
+  flags: number | undefined,
+) => void;
+
+const LISTEN_ERROR = "tracing:net.server.listen:error";
+
+/** Binds and listens at once, as Deno's listen does. */
+export function listenStream(
+  target: StreamTarget,
+  options: { readonly reusePort?: boolean; readonly backlog?: number } = {},
+): StreamListener {
+  const server = net.createServer({
+    allowHalfOpen: true,
+    pauseOnConnect: true,
+  });
+  server.on("error", () => {});
+  let failure: unknown = null;
+  const onError = (message: unknown) => {
+    const m = message as { server?: unknown; error?: unknown };
+    if (m.server === server) failure ??= m.error;
+  };
+  const backlog = options.backlog;
+  let unixPath: string | null = null;
+  let bound = false;
+  dc.subscribe(LISTEN_ERROR, onError);
+  try {
+    if (target.transport === "unix") {
+      unixPath = target.path;
+      bound = true;
+      server.listen({ path: target.path, backlog, exclusive: true });
+    } else {
+      const host = numericHost(target.hostname);
+      const family = net.isIP(host);
+      const own = server as unknown as { _listen2: Listen2 };
+      const listen2 = own._listen2;
+      own._listen2 = function (_a, port, _t, backlog, fd, flags) {
+        bound = true;
+        listen2.call(this, host, port, family, backlog, fd, flags ?? 0);
+      };
+      server.listen({
+        port: target.port,
+        backlog,
+        exclusive: true,
+        ...(options.reusePort ? { reusePort: true } : {}),
+      });
+    }
+  } finally {
+    dc.unsubscribe(LISTEN_ERROR, onError);
+  }
+  const addr = server.address();
+  if (addr === null || !bound) {
+    server.close();
+    throw failure ?? runtimeError(
+      "NotSupported",
+      "EOPNOTSUPP",
+      "Operation not supported: this Node.js did not bind in the calling tick",
+    );
+  }
+  if (typeof addr === "string") {
+    return new NodeListener(server, { transport: "unix", path: addr }, addr);
+  }
+  return new NodeListener(server, tcpAddr(addr.address, addr.port), unixPath);
+}
+
+// Deno's listen resolves a host name in the call; Node has no synchronous
+// resolver, so a name is looked up in the hosts file (as glibc does first),
+// IPv4 before IPv6, and a name not found there is reported as not found.
+function numericHost(host: string): string {
+  if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
+  if (net.isIP(host) !== 0) return host;
+  const text = readTextFileSync("/etc/hosts") ?? "";
+  const found: string[] = [];
+  const want = host.toLowerCase();
+  for (const raw of text.split("\n")) {
+    const fields = raw.replace(/#.*/, "").trim().split(/\s+/);
+    if (fields.length < 2 || net.isIP(fields[0]) === 0) continue;
+    if (fields.slice(1).some((n) => n.toLowerCase() === want)) {
+      found.push(fields[0]);
+    }
+  }
+  const pick = found.find((a) => net.isIPv4(a)) ?? found[0];
+  if (pick === undefined) {
+    throw runtimeError(
+      "NotFound",
+      "ENOENT",
+      `${host}: not in the hosts file (Node.js cannot resolve a name synchronously)`,
+    );
+  }
+  return pick;
+}
+
+function abortError(): DOMException {
+  return new DOMException("The signal has been aborted", "AbortError");
+}
+
+/** Connects; aborting `signal` abandons the attempt. */
+export function connectStream(
+  target: StreamTarget,
+  signal?: AbortSignal,
+): Promise<StreamConn> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(abortError());
+      return;
+    }
+    const sock = target.transport === "unix"
+      ? net.connect({ path: target.path, allowHalfOpen: true })
+      : net.connect({
+        host: target.hostname,
+        port: target.port,
+        allowHalfOpen: true,
+        autoSelectFamily: false,
+      });
+    const done = () => {
+      sock.off("error", onError);
+      sock.off("connect", onConnect);
+      signal?.removeEventListener("abort", onAbort);
+    };
+    const onError = (e: unknown) => {
+      done();
+      sock.destroy();
+      reject(e);
+    };
+    const onConnect = () => {
+      done();
+      resolve(
+        streamOf(
+          sock,
+          target.transport === "unix"
+            ? { local: "", remote: target.path }
+            : null,
+        ),
+      );
+    };
+    const onAbort = () => {
+      done();
+      sock.on("error", () => {});
+      sock.destroy();
+      reject(abortError());
+    };
+    sock.once("error", onError);
+    sock.once("connect", onConnect);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+/** A new private temporary directory (for `socketpair`'s Unix path). */
+export function makeTempDirSync(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "pysocket-"));
+}
+
+/** Removes a file or an empty directory, ignoring errors. */
+export function removeSync(path: string): void {
+  try {
+    fs.rmSync(path);
+  } catch {
+    try {
+      fs.rmdirSync(path);
+    } catch {
+      // Nothing to do: it is gone or was never there.
+    }
+  }
+}
+
+// ------------------------------------------------- system, files, DNS
+
+/** What a permission query answers; never a prompt. */
+export type PermissionState = "granted" | "prompt" | "denied";
+
+/** A permission to ask about, in Deno's terms. */
+export type PermissionQuery =
+  | { readonly name: "read"; readonly path?: string }
+  | { readonly name: "net"; readonly host?: string }
+  | { readonly name: "sys"; readonly kind?: "hostname" | "networkInterfaces" }
+  | { readonly name: "env"; readonly variable?: string }
+  | { readonly name: "run"; readonly command?: string };
+
+/** The runtime's name, for messages and for tests of Deno-only behaviour. */
+export const RUNTIME_NAME: "deno" | "node" = "node";
+
+/** The host platform: `linux`, `darwin`, `windows`, ... */
+export function platform(): string {
+  return process.platform === "win32" ? "windows" : process.platform;
+}
+
+/** Whether a permission is granted, without ever prompting. */
+export function permissionState(_query: PermissionQuery): PermissionState {
+  // Node.js runs with every permission unless its permission model is on,
+  // and then a refused operation throws, which callers already handle.
+  return "granted";
+}
+
+/**
+ * A text file's contents, or `null` when it is missing, unreadable, or read
+ * permission is not granted (checked first, so there is never a prompt).
+ */
+export function readTextFileSync(path: string): string | null {
+  try {
+    return fs.readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A file's modification time and size as one key that changes when the file
+ * does, or `null` when it cannot be seen.
+ */
+export function fileStamp(path: string): string | null {
+  try {
+    const info = fs.statSync(path);
+    return `${info.mtime.getTime()}:${info.size}:${info.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+/** The names in a directory, or `null` when it cannot be listed. */
+export function readDirSync(path: string): string[] | null {
+  try {
+    return fs.readdirSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/** The host's name. Needs `--allow-sys=hostname`. */
+export function hostname(): string {
+  return os.hostname();
+}
+
+/** One address of one network interface. */
+export interface InterfaceAddress {
+  /** Interface name (`lo`, `eth0`). */
+  readonly name: string;
+  /** `IPv4` or `IPv6`. */
+  readonly family: "IPv4" | "IPv6";
+  /** The address as text, without a scope. */
+  readonly address: string;
+  /** The IPv6 scope id, 0 where there is none. */
+  readonly scopeid: number;
+}
+
+/** The machine's interface addresses. Needs `--allow-sys=networkInterfaces`. */
+export function networkInterfaces(): InterfaceAddress[] {
+  const out: InterfaceAddress[] = [];
+  for (const [name, list] of Object.entries(os.networkInterfaces())) {
+    for (const i of list ?? []) {
+      // Node before 18.4 gave the family as a number.
+      const family = String(i.family) === "6" || i.family === "IPv6"
+        ? "IPv6"
+        : "IPv4";
+      out.push({
+        name,
+        family,
+        address: i.address,
+        scopeid: family === "IPv6"
+          ? (i as os.NetworkInterfaceInfoIPv6).scopeid ?? 0
+          : 0,
+      });
+    }
+  }
+  return out;
+}
+
+/** A DNS record type this module asks for. */
+export type DnsRecordType = "A" | "AAAA" | "CNAME" | "PTR";
+
+/** Where and how to send one DNS query. */
+export interface DnsQueryOptions {
+  /** A server to ask instead of the system's. */
+  readonly nameServer?: { readonly ipAddr: string; readonly port?: number };
+  /** Give up after this many milliseconds. */
+  readonly timeoutMs?: number;
+}
+
+// Answers that mean "no such name" or "no such record", which Deno reports
+// as NotFound (Deno does not tell a refusing or failing server apart either).
+const DNS_NOT_FOUND = new Set([
+  "ENOTFOUND",
+  "ENODATA",
+  "ESERVFAIL",
+  "EREFUSED",
+  "ENONAME",
+  "EBADNAME",
+]);
+
+/**
+ * One DNS query through the runtime's resolver. Rejects with the runtime's
+ * own error (`NotFound` when the name or record does not exist); a query
+ * that runs past `timeoutMs` rejects with a `TimedOut` error.
+ */
+export function resolveDns(
+  query: string,
+  type: DnsRecordType,
+  options: DnsQueryOptions = {},
+): Promise<string[]> {
+  // One try: the caller retries as resolv.conf's `attempts` says.
+  const resolver = new dns.Resolver({ tries: 1, timeout: -1 });
+  const ns = options.nameServer;
+  if (ns) {
+    const host = ns.ipAddr.includes(":") ? `[${ns.ipAddr}]` : ns.ipAddr;
+    resolver.setServers([`${host}:${ns.port ?? 53}`]);
+  }
+  return new Promise<string[]>((resolve, reject) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (options.timeoutMs !== undefined) {
+      timer = setTimeout(() => {
+        resolver.cancel();
+        reject(
+          runtimeError(
+            "TimedOut",
+            "ETIMEDOUT",
+            `DNS query for ${query} timed out`,
+          ),
+        );
+      }, options.timeoutMs);
+    }
+    resolver.resolve(query, type, (err, records) => {
+      clearTimeout(timer);
+      if (!err) {
+        resolve(records as string[]);
+      } else if (DNS_NOT_FOUND.has(err.code ?? "")) {
+        reject(runtimeError("NotFound", err.code ?? "ENOTFOUND", err.message));
+      } else {
+        reject(err);
+      }
+    });
+  });
+}
+
+// ---------------------------------------------------------------- datagrams
+
+void dgram;
