@@ -1,0 +1,556 @@
+// The part of the `Deno` namespace that pysocket's tests use, on Node.js:
+// `Deno.test` onto node:test, and the file, process, system and datagram
+// calls of the test helpers onto node:fs, node:child_process, node:os and
+// node:dgram. Loaded with `node --import ./deno.js --test ...`; it only
+// installs `globalThis.Deno`. Tests of Deno-only behaviour are registered
+// as skipped, with the reason printed (see SKIPS).
+
+import * as childProcess from "node:child_process";
+import * as dgram from "node:dgram";
+import * as dns from "node:dns";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Readable, Writable } from "node:stream";
+import { test as nodeTest, type TestContext } from "node:test";
+
+// ------------------------------------------------------------------ skips
+
+interface Skip {
+  /** The test file, relative to the compiled tests/ folder. */
+  readonly file: string;
+  /** The test's name, or every test of the file when absent. */
+  readonly name?: RegExp;
+  /** Why, printed. */
+  readonly reason: string;
+  /** Skip only when this holds. */
+  readonly when?: () => boolean;
+}
+
+/** Tests of Deno-only behaviour, skipped on Node with the reason printed. */
+const SKIPS: readonly Skip[] = [
+  {
+    file: "socket/permissions_test.js",
+    reason:
+      "Deno permissions: runs `deno run` without --allow-net; Node.js has no permission flags for sockets",
+  },
+  {
+    file: "dns/permissions_test.js",
+    reason:
+      "Deno permissions: runs `deno run` without --allow-read/--allow-sys; Node.js grants these",
+  },
+  {
+    file: "socket/options_test.js",
+    name: /SO_REUSEPORT/,
+    reason: "SO_REUSEPORT: Node.js 20 cannot set it on a listening socket",
+    when: () => !nodeHasReusePort(),
+  },
+  {
+    file: "socket/connection_test.js",
+    name: /reuse_port/,
+    reason: "SO_REUSEPORT: Node.js 20 cannot set it on a listening socket",
+    when: () => !nodeHasReusePort(),
+  },
+];
+
+// Server.listen({ reusePort }) came in Node.js 22.12 and 23.1.
+function nodeHasReusePort(): boolean {
+  const [major, minor] = process.versions.node.split(".").map(Number);
+  return major > 23 || (major === 23 && minor >= 1) ||
+    (major === 22 && minor >= 12);
+}
+
+const testFile = (() => {
+  const argv1 = process.argv[1] ?? "";
+  const at = argv1.split(path.sep).join("/").lastIndexOf("/tests/");
+  return at < 0 ? "" : argv1.slice(at + "/tests/".length);
+})();
+
+function skipReason(name: string): string | null {
+  for (const s of SKIPS) {
+    if (s.file !== testFile) continue;
+    if (s.name && !s.name.test(name)) continue;
+    if (s.when && !s.when()) continue;
+    return s.reason;
+  }
+  return null;
+}
+
+// ------------------------------------------------------------------- test
+
+type TestFn = (t: DenoTestContext) => void | Promise<void>;
+
+interface TestDefinition {
+  name?: string;
+  fn?: TestFn;
+  ignore?: boolean;
+  only?: boolean;
+}
+
+interface DenoTestContext {
+  readonly name: string;
+  step(
+    nameOrDef: string | TestDefinition | TestFn,
+    fn?: TestFn,
+  ): Promise<boolean>;
+}
+
+function contextOf(t: TestContext, name: string): DenoTestContext {
+  return {
+    name,
+    async step(nameOrDef, fn) {
+      const def = normalize(nameOrDef, undefined, fn);
+      let ok = true;
+      await t.test(def.name, { skip: def.ignore === true }, async (st) => {
+        try {
+          await def.fn(contextOf(st, def.name));
+        } catch (e) {
+          ok = false;
+          throw e;
+        }
+      });
+      return ok;
+    },
+  };
+}
+
+function normalize(
+  a: string | TestDefinition | TestFn,
+  b?: TestDefinition | TestFn,
+  c?: TestFn,
+): TestDefinition & { name: string; fn: TestFn } {
+  let def: TestDefinition;
+  if (typeof a === "function") def = { name: a.name, fn: a };
+  else if (typeof a === "string") {
+    def = typeof b === "function"
+      ? { name: a, fn: b }
+      : { ...b, name: a, fn: c ?? b?.fn };
+  } else def = { ...a, ...(typeof b === "function" ? { fn: b } : {}) };
+  if (typeof def.fn !== "function") {
+    throw new TypeError(`Deno.test: no function for ${def.name}`);
+  }
+  return { ...def, name: def.name ?? "", fn: def.fn };
+}
+
+function denoTest(
+  a: string | TestDefinition | TestFn,
+  b?: TestDefinition | TestFn,
+  c?: TestFn,
+): void {
+  const def = normalize(a, b, c);
+  const reason = skipReason(def.name);
+  if (reason !== null) {
+    console.log(`SKIP ${def.name}: ${reason}`);
+    nodeTest(def.name, { skip: reason }, () => {});
+    return;
+  }
+  nodeTest(
+    def.name,
+    def.ignore === true ? { skip: true } : {},
+    (t) => def.fn(contextOf(t, def.name)),
+  );
+}
+
+// --------------------------------------------------------------- processes
+
+type Stdio = "piped" | "inherit" | "null";
+
+interface CommandOptions {
+  args?: string[];
+  cwd?: string;
+  env?: Record<string, string>;
+  clearEnv?: boolean;
+  stdin?: Stdio;
+  stdout?: Stdio;
+  stderr?: Stdio;
+}
+
+interface CommandStatus {
+  success: boolean;
+  code: number;
+  signal: string | null;
+}
+
+interface CommandOutput extends CommandStatus {
+  stdout: Uint8Array;
+  stderr: Uint8Array;
+}
+
+function nodeStdio(s: Stdio | undefined, dflt: Stdio) {
+  const v = s ?? dflt;
+  return v === "piped" ? "pipe" : v === "null" ? "ignore" : "inherit";
+}
+
+function statusOf(code: number | null, signal: string | null): CommandStatus {
+  return {
+    success: code === 0,
+    code: code ?? (signal
+      ? 128 + (os.constants.signals[
+        signal as keyof typeof os.constants.signals
+      ] ?? 0)
+      : 1),
+    signal,
+  };
+}
+
+class ChildProcess {
+  readonly #child: childProcess.ChildProcess;
+  readonly status: Promise<CommandStatus>;
+  readonly pid: number;
+
+  constructor(child: childProcess.ChildProcess) {
+    this.#child = child;
+    this.pid = child.pid ?? 0;
+    this.status = new Promise((resolve, reject) => {
+      child.once("error", reject);
+      child.once("close", (code, signal) => resolve(statusOf(code, signal)));
+    });
+  }
+
+  get stdin(): WritableStream<Uint8Array> {
+    return Writable.toWeb(this.#child.stdin!) as WritableStream<Uint8Array>;
+  }
+
+  get stdout(): ReadableStream<Uint8Array> {
+    return Readable.toWeb(this.#child.stdout!) as ReadableStream<Uint8Array>;
+  }
+
+  get stderr(): ReadableStream<Uint8Array> {
+    return Readable.toWeb(this.#child.stderr!) as ReadableStream<Uint8Array>;
+  }
+
+  kill(signal: NodeJS.Signals = "SIGTERM"): void {
+    this.#child.kill(signal);
+  }
+
+  ref(): void {
+    this.#child.ref();
+  }
+
+  unref(): void {
+    this.#child.unref();
+  }
+
+  async output(): Promise<CommandOutput> {
+    const grab = (s: Readable | null) => {
+      if (s === null) return Promise.resolve(new Uint8Array());
+      const parts: Buffer[] = [];
+      s.on("data", (b: Buffer) => parts.push(b));
+      return new Promise<Uint8Array>((resolve) =>
+        s.on("end", () => resolve(new Uint8Array(Buffer.concat(parts))))
+      );
+    };
+    const [stdout, stderr, status] = await Promise.all([
+      grab(this.#child.stdout),
+      grab(this.#child.stderr),
+      this.status,
+    ]);
+    return { ...status, stdout, stderr };
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    if (this.#child.exitCode === null) this.#child.kill();
+    await this.status.catch(() => {});
+  }
+}
+
+class Command {
+  readonly #cmd: string;
+  readonly #opts: CommandOptions;
+
+  constructor(cmd: string | URL, opts: CommandOptions = {}) {
+    this.#cmd = cmd instanceof URL ? cmd.pathname : cmd;
+    this.#opts = opts;
+  }
+
+  #env(): NodeJS.ProcessEnv {
+    return this.#opts.clearEnv
+      ? { ...this.#opts.env }
+      : { ...process.env, ...this.#opts.env };
+  }
+
+  spawn(): ChildProcess {
+    const o = this.#opts;
+    return new ChildProcess(
+      childProcess.spawn(this.#cmd, o.args ?? [], {
+        cwd: o.cwd,
+        env: this.#env(),
+        stdio: [
+          nodeStdio(o.stdin, "inherit"),
+          nodeStdio(o.stdout, "inherit"),
+          nodeStdio(o.stderr, "inherit"),
+        ],
+      }),
+    );
+  }
+
+  output(): Promise<CommandOutput> {
+    const o = this.#opts;
+    return new Command(this.#cmd, {
+      ...o,
+      stdin: o.stdin ?? "null",
+      stdout: o.stdout ?? "piped",
+      stderr: o.stderr ?? "piped",
+    }).spawn().output();
+  }
+
+  outputSync(): CommandOutput {
+    const o = this.#opts;
+    const r = childProcess.spawnSync(this.#cmd, o.args ?? [], {
+      cwd: o.cwd,
+      env: this.#env(),
+      stdio: [
+        nodeStdio(o.stdin, "null"),
+        nodeStdio(o.stdout, "piped"),
+        nodeStdio(o.stderr, "piped"),
+      ],
+    });
+    if (r.error) throw r.error;
+    return {
+      ...statusOf(r.status, r.signal),
+      stdout: new Uint8Array(r.stdout ?? []),
+      stderr: new Uint8Array(r.stderr ?? []),
+    };
+  }
+}
+
+// --------------------------------------------------------------- datagrams
+
+interface NetAddr {
+  transport: "udp";
+  hostname: string;
+  port: number;
+}
+
+// dgram binds in the call when its lookup answers at once: numeric
+// addresses need no look-up, so Deno.listenDatagram can stay synchronous.
+function numericLookup(
+  host: string,
+  opts: unknown,
+  cb: (err: Error | null, address: string, family: number) => void,
+): void {
+  const family = host.includes(":") ? 6 : 4;
+  if (typeof opts === "function") {
+    (opts as typeof cb)(null, host, family);
+  } else cb(null, host, family);
+}
+
+class DatagramConn {
+  readonly #sock: dgram.Socket;
+  readonly addr: NetAddr;
+  readonly #queue: [Uint8Array, NetAddr][] = [];
+  readonly #waiters: ((v: [Uint8Array, NetAddr] | null) => void)[] = [];
+  #closed = false;
+
+  constructor(opts: { hostname?: string; port: number }) {
+    const host = opts.hostname ?? "0.0.0.0";
+    let failure: unknown = null;
+    const sock = dgram.createSocket({
+      type: host.includes(":") ? "udp6" : "udp4",
+      lookup: numericLookup as unknown as typeof dns.lookup,
+    });
+    sock.on("error", (e) => failure ??= e);
+    sock.bind({ address: host, port: opts.port, exclusive: true });
+    if (failure !== null) throw failure;
+    this.#sock = sock;
+    const a = sock.address();
+    this.addr = { transport: "udp", hostname: a.address, port: a.port };
+    sock.on("message", (msg: Buffer, rinfo: dgram.RemoteInfo) => {
+      const item: [Uint8Array, NetAddr] = [new Uint8Array(msg), {
+        transport: "udp",
+        hostname: rinfo.address,
+        port: rinfo.port,
+      }];
+      const w = this.#waiters.shift();
+      if (w) w(item);
+      else this.#queue.push(item);
+    });
+  }
+
+  receive(p?: Uint8Array): Promise<[Uint8Array, NetAddr]> {
+    if (this.#closed) return Promise.reject(new Error("Bad resource ID"));
+    const item = this.#queue.shift();
+    const fit = (v: [Uint8Array, NetAddr]): [Uint8Array, NetAddr] => {
+      if (!p) return v;
+      const n = Math.min(p.length, v[0].length);
+      p.set(v[0].subarray(0, n));
+      return [p.subarray(0, n), v[1]];
+    };
+    if (item) return Promise.resolve(fit(item));
+    return new Promise((resolve, reject) => {
+      this.#waiters.push((v) =>
+        v === null ? reject(new Error("Bad resource ID")) : resolve(fit(v))
+      );
+    });
+  }
+
+  send(p: Uint8Array, addr: { hostname: string; port: number }) {
+    return new Promise<number>((resolve, reject) => {
+      this.#sock.send(p, addr.port, addr.hostname, (err, n) => {
+        if (err) reject(err);
+        else resolve(n);
+      });
+    });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#sock.close();
+    for (const w of this.#waiters.splice(0)) w(null);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<[Uint8Array, NetAddr]> {
+    while (!this.#closed) {
+      try {
+        yield await this.receive();
+      } catch {
+        return;
+      }
+    }
+  }
+}
+
+// ------------------------------------------------------------- the rest
+
+function makeTempDirSync(o: { prefix?: string; suffix?: string } = {}) {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), o.prefix ?? "deno-"));
+  if (!o.suffix) return d;
+  fs.renameSync(d, d + o.suffix);
+  return d + o.suffix;
+}
+
+function makeTempFileSync(o: { prefix?: string; suffix?: string } = {}) {
+  const d = makeTempDirSync({ prefix: "deno-file-" });
+  const f = path.join(d, `${o.prefix ?? ""}file${o.suffix ?? ""}`);
+  fs.writeFileSync(f, "");
+  return f;
+}
+
+function fileInfo(s: fs.Stats) {
+  return {
+    isFile: s.isFile(),
+    isDirectory: s.isDirectory(),
+    isSymlink: s.isSymbolicLink(),
+    size: s.size,
+    mtime: s.mtime,
+    atime: s.atime,
+    birthtime: s.birthtime,
+    ino: s.ino,
+    mode: s.mode,
+  };
+}
+
+const denoErrors = {
+  NotFound: class NotFound extends Error {},
+  TimedOut: class TimedOut extends Error {},
+  AddrInUse: class AddrInUse extends Error {},
+  ConnectionRefused: class ConnectionRefused extends Error {},
+  PermissionDenied: class PermissionDenied extends Error {},
+  BadResource: class BadResource extends Error {},
+};
+
+const Deno = {
+  test: Object.assign(denoTest, {
+    ignore: (a: string | TestDefinition, b?: TestFn) =>
+      denoTest({ ...normalize(a, b), ignore: true }),
+    only: (a: string | TestDefinition, b?: TestFn) =>
+      denoTest({ ...normalize(a, b), only: true }),
+  }),
+  Command,
+  ChildProcess,
+  args: process.argv.slice(2),
+  build: {
+    os: process.platform === "win32" ? "windows" : process.platform,
+    arch: process.arch === "x64"
+      ? "x86_64"
+      : process.arch === "arm64"
+      ? "aarch64"
+      : process.arch,
+  },
+  errors: denoErrors,
+  env: {
+    get: (k: string) => process.env[k],
+    set: (k: string, v: string) => void (process.env[k] = v),
+    delete: (k: string) => void delete process.env[k],
+    has: (k: string) => k in process.env,
+    toObject: () => ({ ...process.env }),
+  },
+  execPath: () => process.execPath,
+  exit: (code?: number) => process.exit(code),
+  pid: process.pid,
+  memoryUsage: () => process.memoryUsage(),
+  hostname: () => os.hostname(),
+  networkInterfaces: () =>
+    Object.entries(os.networkInterfaces()).flatMap(([name, list]) =>
+      (list ?? []).map((i) => ({
+        name,
+        family: i.family,
+        address: i.address,
+        netmask: i.netmask,
+        cidr: i.cidr,
+        mac: i.mac,
+        scopeid: i.family === "IPv6" ? i.scopeid ?? null : null,
+      }))
+    ),
+  inspect: (v: unknown) => String(v),
+  readTextFileSync: (p: string | URL) => fs.readFileSync(p, "utf8"),
+  readTextFile: (p: string | URL) => fs.promises.readFile(p, "utf8"),
+  readFileSync: (p: string | URL) => new Uint8Array(fs.readFileSync(p)),
+  writeTextFile: (p: string | URL, s: string) =>
+    fs.promises.writeFile(p, s, "utf8"),
+  writeTextFileSync: (p: string | URL, s: string) =>
+    fs.writeFileSync(p, s, "utf8"),
+  makeTempDirSync,
+  makeTempDir: (o?: { prefix?: string; suffix?: string }) =>
+    Promise.resolve(makeTempDirSync(o)),
+  makeTempFileSync,
+  makeTempFile: (o?: { prefix?: string; suffix?: string }) =>
+    Promise.resolve(makeTempFileSync(o)),
+  removeSync: (p: string | URL, o: { recursive?: boolean } = {}) =>
+    fs.rmSync(p, { recursive: o.recursive === true }),
+  remove: (p: string | URL, o: { recursive?: boolean } = {}) =>
+    fs.promises.rm(p, { recursive: o.recursive === true }),
+  statSync: (p: string | URL) => fileInfo(fs.statSync(p)),
+  stat: async (p: string | URL) => fileInfo(await fs.promises.stat(p)),
+  utime: (p: string | URL, atime: number | Date, mtime: number | Date) =>
+    fs.promises.utimes(p, atime, mtime),
+  listenDatagram: (o: { hostname?: string; port: number }) =>
+    new DatagramConn(o),
+  resolveDns: (
+    query: string,
+    type: "A" | "AAAA" | "CNAME" | "PTR",
+    o: { nameServer?: { ipAddr: string; port?: number } } = {},
+  ) => {
+    const r = new dns.promises.Resolver();
+    if (o.nameServer) {
+      const ip = o.nameServer.ipAddr;
+      r.setServers([
+        `${ip.includes(":") ? `[${ip}]` : ip}:${o.nameServer.port ?? 53}`,
+      ]);
+    }
+    return r.resolve(query, type);
+  },
+};
+
+// Deno's `unload` event, which test helpers use to clean up at exit.
+if (
+  typeof (globalThis as { addEventListener?: unknown }).addEventListener !==
+    "function"
+) {
+  Object.defineProperty(globalThis, "addEventListener", {
+    value: (type: string, listener: (e: Event) => void) => {
+      if (type === "unload") {
+        process.once("exit", () => listener(new Event("unload")));
+      }
+    },
+    configurable: true,
+    writable: true,
+  });
+}
+
+Object.defineProperty(globalThis, "Deno", {
+  value: Deno,
+  configurable: true,
+  writable: true,
+});
