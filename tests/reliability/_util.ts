@@ -107,6 +107,7 @@ export async function noUnhandledRejections<T>(
   const onRejection = (e: PromiseRejectionEvent): void => {
     e.preventDefault();
     seen.push(e.reason);
+    console.error("unhandled rejection:", e.reason);
   };
   globalThis.addEventListener("unhandledrejection", onRejection);
   try {
@@ -145,4 +146,17 @@ export function sleep(ms: number): Promise<void> {
 /** Megabytes, for printing. */
 export function mib(n: number): string {
   return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+}
+
+/** The chunks joined into one array. */
+export function concat(chunks: readonly Uint8Array[]): Uint8Array {
+  let n = 0;
+  for (const c of chunks) n += c.length;
+  const out = new Uint8Array(n);
+  let off = 0;
+  for (const c of chunks) {
+    out.set(c, off);
+    off += c.length;
+  }
+  return out;
 }
