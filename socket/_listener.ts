@@ -3,7 +3,7 @@
 // loses a connection.
 
 import type { StreamConn, StreamListener } from "../_runtime/runtime.ts";
-import { errno, fromRuntimeError, osError } from "./errors.ts";
+import { errno, error, fromRuntimeError, osError } from "./errors.ts";
 import { Signal } from "./_wait.ts";
 import type { WaitMode } from "./_stream.ts";
 
@@ -48,7 +48,14 @@ export class ListenerCore {
       },
       (e) => {
         this.#accepting = null;
-        if (!this.#closed) this.#error = fromRuntimeError(e);
+        const err = fromRuntimeError(e);
+        // A connection reset before it was accepted: Linux still hands it
+        // out (its recv gives ECONNRESET), Deno fails the accept. It is
+        // skipped, and the waiters accept the next one.
+        const gone = err instanceof error &&
+          (err.errno === errno.ENOTCONN || err.errno === errno.ECONNABORTED ||
+            err.errno === errno.ECONNRESET);
+        if (!this.#closed && !gone) this.#error = err;
         this.#changed.notify();
       },
     );
