@@ -21,6 +21,7 @@ import {
   timedOut,
 } from "./errors.ts";
 import { toBytes, toInt, toWritableBytes } from "./_bytes.ts";
+import { cIntArg } from "../addr/args.ts";
 import {
   type Address,
   allocateFd,
@@ -163,9 +164,9 @@ export class Socket
     proto: number = 0,
     fileno?: number | null,
   ) {
-    family = toInt(family);
-    type = toInt(type);
-    proto = toInt(proto);
+    family = cIntArg(family);
+    type = cIntArg(type);
+    proto = cIntArg(proto);
     const kind = type & ~TYPE_FLAGS;
     let d = adopting;
     if (d === null && fileno !== undefined && fileno !== null) {
@@ -274,7 +275,7 @@ export class Socket
    */
   listen(backlog?: number): void {
     const d = this.#desc();
-    if (backlog !== undefined) toInt(backlog);
+    if (backlog !== undefined) cIntArg(backlog);
     if (this.#isDatagram(d)) throw osError(errno.EOPNOTSUPP);
     if (d.state === "new") {
       bindStream(d, wildcard(d.family));
@@ -1215,6 +1216,10 @@ function connectedDescription(
 function checkBufsize(bufsize: unknown, fn: string): number {
   const n = toInt(bufsize);
   if (n < 0) throw new RangeError(`negative buffersize in ${fn}`);
+  // Beyond what a buffer can hold (CPython: MemoryError or OverflowError).
+  if (n > Number.MAX_SAFE_INTEGER) {
+    throw new RangeError("Python int too large to convert to C ssize_t");
+  }
   return n;
 }
 
