@@ -32,7 +32,6 @@ const { EBADF, EAFNOSUPPORT, EINVAL, ENOTCONN, EPIPE, ENOPROTOOPT } =
   socket.errno;
 const HUGE_NAME = "a".repeat(64 * 1024);
 const NUL = "local\0host";
-const BAD_NUMBERS = [NaN, -1, 2 ** 53, Infinity, -Infinity, 1.5];
 
 /** Functions that return promises (the rest are synchronous). */
 const ASYNC = new Set([
@@ -57,14 +56,6 @@ const ASYNC_METHODS = new Set([
   "recvfrom",
   "recvfrom_into",
 ]);
-
-function rows(
-  fn: string,
-  cases: Omit<Case, "what">[],
-  labels: string[],
-): Case[] {
-  return cases.map((c, i) => ({ ...c, what: `${fn}: ${labels[i]}` }));
-}
 
 /** Module functions: the rows, keyed by export name. */
 function functionRows(): Record<string, Case[]> {
@@ -1545,4 +1536,72 @@ Deno.test("bad input: every export of mod.ts and every Socket method, table-driv
   for (const f of failures) console.log(`  UNEXPECTED: ${f}`);
   assert.deepEqual(failures, []);
   assert.deepEqual(pyDiffs, []);
+});
+
+Deno.test("bad input: datagram sockets", async () => {
+  const probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  try {
+    probe.bind(["127.0.0.1", 0]);
+  } catch (e) {
+    probe.close();
+    if (e instanceof socket.error && e.errno === socket.errno.EOPNOTSUPP) {
+      skipReason(
+        "bad input: datagram sockets",
+        `not available yet: ${e.message}`,
+      );
+      return;
+    }
+    throw e;
+  }
+  const closed = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  closed.close();
+  const d = probe as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const k = closed as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const cases: [string, () => unknown, Expect][] = [
+    [
+      "sendto [h, 70000]",
+      () => d.sendto("x", ["127.0.0.1", 70000]),
+      "RangeError",
+    ],
+    ["sendto [h]", () => d.sendto("x", ["127.0.0.1"]), "TypeError"],
+    [
+      "sendto AF_INET6 tuple",
+      () => d.sendto("x", ["::1", 9, 0, 0]),
+      "TypeError",
+    ],
+    ["sendto [NUL, 9]", () => d.sendto("x", [NUL, 9]), "TypeError"],
+    ["sendto 42", () => d.sendto(42, ["127.0.0.1", 9]), "TypeError"],
+    ["recvfrom -1", () => d.recvfrom(-1), "RangeError"],
+    ["recvfrom NaN", () => d.recvfrom(NaN), "TypeError"],
+    [
+      "recvfrom_into nbytes > length",
+      () => d.recvfrom_into(new Uint8Array(4), 5),
+      "RangeError",
+    ],
+    ["closed sendto", () => k.sendto("x", ["127.0.0.1", 9]), {
+      errno: socket.errno.EBADF,
+    }],
+    ["closed recvfrom", () => k.recvfrom(10), { errno: socket.errno.EBADF }],
+    ["closed bind", () => k.bind(["127.0.0.1", 0]), {
+      errno: socket.errno.EBADF,
+    }],
+  ];
+  const failures: string[] = [];
+  try {
+    await noUnhandledRejections(async () => {
+      for (const [what, call, expect] of cases) {
+        const isAsync = !what.includes("bind");
+        const got = await run({ what, call, expect }, isAsync);
+        if (got !== expected(expect)) {
+          failures.push(`${what}: got ${got}, expected ${expected(expect)}`);
+        }
+      }
+    });
+  } finally {
+    await probe[Symbol.asyncDispose]();
+  }
+  console.log(
+    `bad input (datagram): ${cases.length} calls, ${failures.length} unexpected`,
+  );
+  assert.deepEqual(failures, []);
 });
