@@ -164,6 +164,139 @@ export function removeSync(path: string): void {
   }
 }
 
+// -------------------------------------------------------------- datagrams
+
+/** Where a datagram socket binds: UDP host and port, or a Unix path. */
+export type DatagramBind =
+  | {
+    readonly transport: "udp";
+    readonly hostname: string;
+    readonly port: number;
+  }
+  | { readonly transport: "unixpacket"; readonly path: string | null };
+
+/** Where one datagram goes. */
+export type DatagramTarget =
+  | {
+    readonly transport: "udp";
+    readonly hostname: string;
+    readonly port: number;
+  }
+  | { readonly transport: "unixpacket"; readonly path: string };
+
+/** Options of a datagram socket that only take effect when it is opened. */
+export interface DatagramOptions {
+  /** SO_REUSEADDR. */
+  readonly reuseAddress?: boolean;
+  /** IP_MULTICAST_LOOP (Deno's default is off; Linux's is on). */
+  readonly loopback?: boolean;
+}
+
+/** A joined multicast group. */
+export interface MulticastMembership {
+  /** Leaves the group. */
+  leave(): Promise<void>;
+  /** IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP for the whole socket. */
+  setLoopback(on: boolean): Promise<void>;
+  /** IP_MULTICAST_TTL for the whole socket (IPv4 groups only). */
+  setTTL(ttl: number): Promise<void>;
+}
+
+/** A bound datagram socket, as the socket code sees it. */
+export interface DatagramSocket {
+  /** The bound address (`path: null` for an unbound Unix socket). */
+  readonly addr: RuntimeAddr | { transport: "unixpacket"; path: null };
+  /** Sends one datagram; resolves to the bytes sent. */
+  send(data: Uint8Array, to: DatagramTarget): Promise<number>;
+  /**
+   * The next datagram, read into `buf` (a longer datagram is cut to its
+   * length), and its sender.
+   */
+  receive(buf: Uint8Array): Promise<[Uint8Array, RuntimeAddr]>;
+  /** Closes; a pending receive rejects. */
+  close(): void;
+  /** Joins an IPv4 group on the interface with address `iface`. */
+  joinMulticastV4(group: string, iface: string): Promise<MulticastMembership>;
+  /** Joins an IPv6 group on the interface with index `ifindex`. */
+  joinMulticastV6(group: string, ifindex: number): Promise<MulticastMembership>;
+}
+
+/** Whether datagram sockets exist here (Deno: only with `--unstable-net`). */
+export function unstableNetAvailable(): boolean {
+  return typeof (Deno as { listenDatagram?: unknown }).listenDatagram ===
+    "function";
+}
+
+class DenoDatagram implements DatagramSocket {
+  readonly #conn: Deno.DatagramConn;
+  readonly addr: RuntimeAddr | { transport: "unixpacket"; path: null };
+
+  constructor(conn: Deno.DatagramConn) {
+    this.#conn = conn;
+    this.addr = conn.addr as RuntimeAddr;
+  }
+
+  send(data: Uint8Array, to: DatagramTarget): Promise<number> {
+    return this.#conn.send(data, to as Deno.Addr);
+  }
+
+  receive(buf: Uint8Array): Promise<[Uint8Array, RuntimeAddr]> {
+    return this.#conn.receive(buf) as Promise<[Uint8Array, RuntimeAddr]>;
+  }
+
+  close(): void {
+    this.#conn.close();
+  }
+
+  async joinMulticastV4(
+    group: string,
+    iface: string,
+  ): Promise<MulticastMembership> {
+    const m = await this.#conn.joinMulticastV4(group, iface);
+    return {
+      leave: () => m.leave(),
+      setLoopback: (on) => m.setLoopback(on),
+      setTTL: (ttl) => m.setTTL(ttl),
+    };
+  }
+
+  async joinMulticastV6(
+    group: string,
+    ifindex: number,
+  ): Promise<MulticastMembership> {
+    const m = await this.#conn.joinMulticastV6(group, ifindex);
+    return {
+      leave: () => m.leave(),
+      setLoopback: (on) => m.setLoopback(on),
+      // IPv6 has no IP_MULTICAST_TTL; Deno offers no hop limit.
+      setTTL: () => Promise.resolve(),
+    };
+  }
+}
+
+/** Opens a datagram socket bound to `at` (Deno binds when it opens). */
+export function listenDatagram(
+  at: DatagramBind,
+  options: DatagramOptions = {},
+): DatagramSocket {
+  if (at.transport === "unixpacket") {
+    return new DenoDatagram(
+      Deno.listenDatagram(
+        at.path === null
+          ? { transport: "unixpacket" }
+          : { transport: "unixpacket", path: at.path },
+      ),
+    );
+  }
+  return new DenoDatagram(Deno.listenDatagram({
+    transport: "udp",
+    hostname: at.hostname,
+    port: at.port,
+    ...(options.reuseAddress ? { reuseAddress: true } : {}),
+    loopback: options.loopback ?? true,
+  }));
+}
+
 // ------------------------------------------------- system, files, DNS
 
 /** What a permission query answers; never a prompt. */

@@ -1,26 +1,414 @@
-// Datagram sockets: placeholder shape until the datagram work lands.
+// A datagram socket's core: the runtime socket once bound, the receive queue
+// and the options that live on the runtime socket.
+//
+// Receiving: while the socket is bound, one runtime receive is always in
+// flight, as the kernel is always taking datagrams in. Each datagram lands
+// whole in a queue bounded by SO_RCVBUF; what does not fit is dropped, as
+// the kernel drops it. `recvfrom` takes from the queue, so a caller that
+// times out loses nothing and MSG_PEEK is a look at the head.
+//
+// Queue accounting: each datagram costs its payload bytes plus a fixed
+// OVERHEAD, so that a flood of empty datagrams is bounded too. (Linux
+// charges the kernel buffer's true size, which is larger still.) As on
+// Linux, one datagram is always admitted into an empty queue, whatever its
+// size.
 
-/** Receive queue and options of one datagram socket. */
+import type {
+  DatagramSocket,
+  DatagramTarget,
+  MulticastMembership,
+  RuntimeAddr,
+} from "../_runtime/runtime.ts";
+import { inet_ntoa, ntop6 } from "../addr/inet.ts";
+import { AF_INET, AF_INET6, AF_UNIX } from "./constants.ts";
+import { errno, fromRuntimeError, osError } from "./errors.ts";
+import { type Deadline, raceDeadline, Signal } from "./_wait.ts";
+import type { WaitMode } from "./_stream.ts";
+
+/** What one queued datagram costs on top of its payload, in bytes. */
+export const OVERHEAD = 256;
+
+// The receive buffer handed to the runtime: a UDP datagram's payload is at
+// most 65,527 bytes; a Unix datagram is bounded by the sender's SO_SNDBUF
+// (212,992 by default on Linux).
+const UDP_RECEIVE = 65536;
+const UNIX_RECEIVE = 256 * 1024;
+
+/** One received datagram: its bytes and where it came from. */
+export interface Datagram {
+  /** The payload (owned by the queue until taken). */
+  readonly data: Uint8Array;
+  /** The sender, as the runtime gave it. */
+  readonly from: RuntimeAddr;
+}
+
+interface Group {
+  readonly version: 4 | 6;
+  readonly group: string;
+  readonly iface: string;
+  readonly ifindex: number;
+  /** The join in flight or done; `null` until the socket is bound. */
+  op: Promise<MulticastMembership | null> | null;
+}
+
+/** Receive queue, send bookkeeping and options of one datagram socket. */
 export class DatagramCore {
   /** Receive queue limit in bytes (SO_RCVBUF). */
-  rcvbuf = 212992;
+  rcvbuf: number;
   /** SO_SNDBUF, reported back. */
-  sndbuf = 212992;
+  sndbuf: number;
+  /** Datagrams dropped because the queue was full. */
+  dropped = 0;
+  /** SHUT_WR: sends give EPIPE. */
+  writeShut = false;
+  /** SHUT_RD: for Unix sockets, new arrivals are dropped (as Linux does). */
+  readShut = false;
 
-  /** SO_BROADCAST. */
-  setBroadcast(_on: boolean): void {}
+  readonly #family: number;
+  #sock: DatagramSocket | null = null;
+  #buf: Uint8Array | null = null;
+  #queue: Datagram[] = [];
+  #head = 0;
+  #queued = 0;
+  #receiving: Promise<void> | null = null;
+  #error: Error | null = null;
+  #accept: ((from: RuntimeAddr) => boolean) | null = null;
+  #closed = false;
+  #done: Promise<void> | null = null;
+  readonly #changed = new Signal();
 
-  /** IP_MULTICAST_TTL. */
-  setMulticastTtl(_ttl: number): void {}
+  readonly #inflight = new Set<Promise<unknown>>();
+  #optionError: Error | null = null;
+  readonly #groups = new Map<string, Group>();
+  #broadcast = false;
+  #ttl = 1;
+  #loop = true;
+  #loopAtBind = true;
 
-  /** IP_MULTICAST_LOOP. */
-  setMulticastLoop(_on: boolean): void {}
-
-  /** Joins or leaves a multicast group. */
-  membership(_version: 4 | 6, _join: boolean, _mreq: Uint8Array): void {}
-
-  /** Closes the socket. */
-  close(): Promise<void> {
-    return Promise.resolve();
+  constructor(family: number, rcvbuf: number, sndbuf: number) {
+    this.#family = family;
+    this.rcvbuf = rcvbuf;
+    this.sndbuf = sndbuf;
   }
+
+  /** The runtime socket, once bound. */
+  get socket(): DatagramSocket | null {
+    return this.#sock;
+  }
+
+  /** Whether `close` has been called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Bytes charged to the queue now (payloads plus OVERHEAD each). */
+  get queuedBytes(): number {
+    return this.#queued;
+  }
+
+  /**
+   * Takes the bound runtime socket and starts receiving. `loop` is the
+   * IP_MULTICAST_LOOP it was opened with.
+   */
+  attach(sock: DatagramSocket, loop: boolean): void {
+    this.#sock = sock;
+    this.#loopAtBind = loop;
+    this.#loop = loop;
+    const named = !("path" in sock.addr) || sock.addr.path !== null;
+    if (named) {
+      this.#buf = new Uint8Array(
+        this.#family === AF_UNIX ? UNIX_RECEIVE : UDP_RECEIVE,
+      );
+      this.#pump();
+    }
+    for (const g of this.#groups.values()) this.#join(g);
+  }
+
+  /**
+   * Only datagrams `accept` says yes to are queued from now on (a connected
+   * socket's peer); `null` takes all.
+   */
+  filter(accept: ((from: RuntimeAddr) => boolean) | null): void {
+    this.#accept = accept;
+  }
+
+  // ------------------------------------------------------------- receive
+
+  /**
+   * The next datagram, waiting as `mode` says; left queued when `peek`.
+   * A pending receive or option error is thrown once instead.
+   */
+  async next(mode: WaitMode, peek: boolean): Promise<Datagram> {
+    for (;;) {
+      this.#checkOpen();
+      this.#throwOptionError();
+      if (this.#head < this.#queue.length) {
+        const dg = this.#queue[this.#head];
+        if (!peek) this.#shift(dg);
+        return dg;
+      }
+      if (this.#error) {
+        const e = this.#error;
+        this.#error = null;
+        this.#pump();
+        throw e;
+      }
+      if (mode.nonblocking) throw osError(errno.EAGAIN);
+      await this.#changed.wait(mode.deadline);
+    }
+  }
+
+  #shift(dg: Datagram): void {
+    this.#queue[this.#head++] = EMPTY_SLOT;
+    this.#queued -= dg.data.length + OVERHEAD;
+    if (this.#head === this.#queue.length) {
+      this.#queue = [];
+      this.#head = 0;
+    } else if (this.#head >= 1024 && this.#head * 2 >= this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head);
+      this.#head = 0;
+    }
+  }
+
+  #admit(data: Uint8Array, from: RuntimeAddr): void {
+    if (this.#accept !== null && !this.#accept(from)) return;
+    if (this.readShut && this.#family === AF_UNIX) return;
+    const cost = data.length + OVERHEAD;
+    const empty = this.#head === this.#queue.length;
+    if (!empty && this.#queued + cost > this.rcvbuf) {
+      this.dropped++;
+      return;
+    }
+    // The runtime wrote into the shared buffer: keep a copy of this one.
+    this.#queue.push({ data: data.slice(), from });
+    this.#queued += cost;
+    this.#changed.notify();
+  }
+
+  #pump(): void {
+    const sock = this.#sock;
+    const buf = this.#buf;
+    if (
+      this.#receiving !== null || this.#closed || sock === null ||
+      buf === null || this.#error !== null
+    ) return;
+    this.#receiving = sock.receive(buf).then(
+      ([data, from]) => {
+        this.#receiving = null;
+        if (this.#closed) return;
+        this.#admit(data, from);
+        this.#pump();
+      },
+      (e) => {
+        this.#receiving = null;
+        if (this.#closed) return;
+        // Kept for the next receiver; receiving starts again after that.
+        this.#error = fromRuntimeError(e);
+        this.#changed.notify();
+      },
+    );
+  }
+
+  // ---------------------------------------------------------------- send
+
+  /** Sends one datagram through the bound socket. */
+  send(
+    data: Uint8Array,
+    to: DatagramTarget,
+    deadline: Deadline,
+  ): Promise<number> {
+    this.#checkOpen();
+    this.#throwOptionError();
+    const sock = this.#sock;
+    if (sock === null) return Promise.reject(osError(errno.EDESTADDRREQ));
+    const sent = sock.send(data, to);
+    const tracked = this.#track(sent);
+    const mapped = tracked.then(
+      (n) => n,
+      (e) => {
+        throw this.#closed && !(e instanceof Error && "errno" in e)
+          ? osError(errno.EBADF)
+          : fromRuntimeError(e);
+      },
+    );
+    return deadline === null ? mapped : raceDeadline(mapped, deadline);
+  }
+
+  #track<T>(p: Promise<T>): Promise<T> {
+    const settled = p.then(() => {}, () => {});
+    this.#inflight.add(settled);
+    settled.then(() => this.#inflight.delete(settled));
+    return p;
+  }
+
+  // ------------------------------------------------------------- options
+
+  /** SO_BROADCAST: whether a broadcast destination is allowed. */
+  setBroadcast(on: boolean): void {
+    this.#broadcast = on;
+  }
+
+  /** Whether SO_BROADCAST is on. */
+  get broadcast(): boolean {
+    return this.#broadcast;
+  }
+
+  /**
+   * IP_MULTICAST_TTL. Deno sets it through a joined group only, so it takes
+   * effect once an IPv4 group is joined (at once if one is).
+   */
+  setMulticastTtl(ttl: number): void {
+    if (ttl < -1 || ttl > 255) throw osError(errno.EINVAL);
+    this.#ttl = ttl === -1 ? 1 : ttl;
+    const g = this.#firstJoined(4);
+    if (g) this.#apply(g, (m) => m.setTTL(this.#ttl));
+  }
+
+  /**
+   * IP_MULTICAST_LOOP. Before `bind` it is given to the runtime socket when
+   * it opens; after, Deno sets it through a joined group only, so it takes
+   * effect at once if a group is joined, else at the next join.
+   */
+  setMulticastLoop(on: boolean): void {
+    this.#loop = on;
+    const g = this.#firstJoined(null);
+    if (g) this.#apply(g, (m) => m.setLoopback(on));
+  }
+
+  /**
+   * IP_ADD_MEMBERSHIP / IP_DROP_MEMBERSHIP (`mreq`: 8-byte `ip_mreq` or
+   * 12-byte `ip_mreqn`; the interface is chosen by its address) and
+   * IPV6_JOIN_GROUP / IPV6_LEAVE_GROUP (`mreq`: 20-byte `ipv6_mreq`).
+   * Checked now; the runtime joins in the background, and a refusal is
+   * reported by the next send or receive.
+   */
+  membership(version: 4 | 6, join: boolean, mreq: Uint8Array): void {
+    this.#checkOpen();
+    if (
+      this.#family === AF_UNIX || (version === 6 && this.#family === AF_INET)
+    ) {
+      throw osError(errno.ENOPROTOOPT);
+    }
+    let group: string;
+    let iface = "";
+    let ifindex = 0;
+    if (version === 4) {
+      if (mreq.length < 8) throw osError(errno.EINVAL);
+      if ((mreq[0] & 0xf0) !== 0xe0) throw osError(errno.EINVAL);
+      group = inet_ntoa(mreq.subarray(0, 4));
+      iface = inet_ntoa(mreq.subarray(4, 8));
+    } else {
+      if (mreq.length < 20) throw osError(errno.EINVAL);
+      if (mreq[0] !== 0xff) throw osError(errno.EINVAL);
+      group = ntop6(mreq.subarray(0, 16));
+      ifindex = new DataView(mreq.buffer, mreq.byteOffset + 16, 4)
+        .getUint32(0, true);
+    }
+    const key = `${version} ${group} ${iface} ${ifindex}`;
+    const had = this.#groups.get(key);
+    if (join) {
+      if (had) throw osError(errno.EADDRINUSE);
+      const g: Group = { version, group, iface, ifindex, op: null };
+      this.#groups.set(key, g);
+      if (this.#sock) this.#join(g);
+      return;
+    }
+    if (!had) throw osError(errno.EADDRNOTAVAIL);
+    this.#groups.delete(key);
+    if (had.op) this.#apply(had, (m) => m.leave());
+  }
+
+  #join(g: Group): void {
+    const sock = this.#sock;
+    if (sock === null || g.op !== null) return;
+    const joining = g.version === 4
+      ? sock.joinMulticastV4(g.group, g.iface)
+      : sock.joinMulticastV6(g.group, g.ifindex);
+    g.op = this.#track(
+      joining.then(
+        async (m) => {
+          if (g.version === 4 && this.#ttl !== 1) await m.setTTL(this.#ttl);
+          if (this.#loop !== this.#loopAtBind) await m.setLoopback(this.#loop);
+          return m;
+        },
+      ).catch((e) => {
+        this.#optionError ??= fromRuntimeError(e);
+        for (const [k, v] of this.#groups) {
+          if (v === g) this.#groups.delete(k);
+        }
+        this.#changed.notify();
+        return null;
+      }),
+    );
+  }
+
+  #firstJoined(version: 4 | 6 | null): Group | null {
+    for (const g of this.#groups.values()) {
+      if (g.op && (version === null || g.version === version)) return g;
+    }
+    return null;
+  }
+
+  #apply(g: Group, act: (m: MulticastMembership) => Promise<void>): void {
+    const op = g.op;
+    if (op === null) return;
+    this.#track(
+      op.then((m) => m ? act(m) : undefined).catch((e) => {
+        this.#optionError ??= fromRuntimeError(e);
+        this.#changed.notify();
+      }),
+    );
+  }
+
+  #throwOptionError(): void {
+    const e = this.#optionError;
+    if (e) {
+      this.#optionError = null;
+      throw e;
+    }
+  }
+
+  // --------------------------------------------------------------- close
+
+  #checkOpen(): void {
+    if (this.#closed) throw osError(errno.EBADF);
+  }
+
+  /**
+   * Closes once the sends in flight are out. Waiters are woken (and get
+   * `EBADF`); resolves when the runtime socket is closed and nothing of it
+   * is still running.
+   */
+  close(): Promise<void> {
+    if (this.#done) return this.#done;
+    this.#closed = true;
+    this.#queue = [];
+    this.#head = 0;
+    this.#queued = 0;
+    this.#changed.notify();
+    const finish = (): Promise<void> => {
+      try {
+        this.#sock?.close();
+      } catch {
+        // Already closed by the runtime: nothing left to free.
+      }
+      return (this.#receiving ?? Promise.resolve()).then(() => {});
+    };
+    if (this.#inflight.size === 0) {
+      this.#done = finish();
+    } else {
+      this.#done = Promise.all([...this.#inflight]).then(finish);
+    }
+    return this.#done;
+  }
+}
+
+const EMPTY_SLOT: Datagram = {
+  data: new Uint8Array(0),
+  from: { transport: "udp", hostname: "", port: 0 },
+};
+
+/** The wildcard address of `family`, as the runtime takes it. */
+export function wildcardHost(family: number): string {
+  return family === AF_INET6 ? "::" : "0.0.0.0";
 }

@@ -1,71 +1,333 @@
-// The datagram half of the socket object's methods.
+// The datagram half of the socket object's methods: bind, connect, send,
+// receive, shutdown and addresses of SOCK_DGRAM sockets (UDP over IPv4 and
+// IPv6, and Unix datagram sockets), on the core in _datagram.ts.
+//
+// Deno binds a datagram socket when it opens it, so a socket exists in the
+// runtime only from `bind`, or from the first `sendto`/`connect`, which bind
+// it to an ephemeral port on the wildcard address first (Linux's autobind).
+// A never-bound socket receives nothing: `recvfrom` waits (or gives EAGAIN,
+// or times out), as on Linux.
 
+import {
+  type DatagramSocket,
+  type DatagramTarget,
+  listenDatagram,
+  type RuntimeAddr,
+  unstableNetAvailable,
+} from "../_runtime/runtime.ts";
+import { ntop6, ptonOrNull } from "../addr/inet.ts";
 import type { SockAddr } from "../addr/sockaddr.ts";
-import { errno, osError } from "./errors.ts";
-import type { Address, Description } from "./_description.ts";
+import {
+  AF_INET,
+  AF_INET6,
+  AF_UNIX,
+  EAI_ADDRFAMILY,
+  EAI_NONAME,
+} from "./constants.ts";
+import { errno, error, fromRuntimeError, gaierror, osError } from "./errors.ts";
+import {
+  type Address,
+  type Description,
+  pythonAddress,
+  unboundAddress,
+} from "./_description.ts";
+import { DatagramCore, wildcardHost } from "./_datagram.ts";
+import { resolveAddress } from "./_resolve.ts";
 import type { WaitMode } from "./_stream.ts";
 
-function notYet(): Error {
-  return osError(
-    errno.EOPNOTSUPP,
-    "Operation not supported: datagram sockets are not available yet",
-  );
+const MSG_PEEK = 0x2;
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Throws at `socket()` time when datagram sockets cannot be made: Deno
+ * offers them only with `--unstable-net`.
+ */
+export function checkAvailable(_family: number): void {
+  if (!unstableNetAvailable()) {
+    throw osError(
+      errno.EPROTONOSUPPORT,
+      "Protocol not supported: datagram sockets (SOCK_DGRAM) need Deno's " +
+        "unstable network API; run Deno with --unstable-net " +
+        '(or add "unstable": ["net"] to deno.json)',
+    );
+  }
 }
 
-/** Throws at `socket()` time when datagram sockets cannot be made. */
-export function checkAvailable(_family: number): void {}
-
-/** `bind` on a datagram socket. */
-export function bind(_d: Description, _sa: SockAddr): void {
-  throw notYet();
+/** Gives a new datagram socket its core (options may be set before bind). */
+export function prepare(d: Description): void {
+  d.datagram ??= new DatagramCore(d.family, d.options.rcvbuf, d.options.sndbuf);
 }
 
-/** `connect` on a datagram socket: sets the default peer. */
-export function connect(_d: Description, _sa: SockAddr): Promise<void> {
-  return Promise.reject(notYet());
+function core(d: Description): DatagramCore {
+  if (d.state === "closed") throw osError(errno.EBADF);
+  prepare(d);
+  return d.datagram as DatagramCore;
 }
 
-/** `send` (to = null) or `sendto`. */
-export function send(
-  _d: Description,
-  _data: Uint8Array,
-  _to: SockAddr | null,
-  _mode: WaitMode,
+function unixPath(path: string, what: "bind" | "send"): string {
+  if (path === "") {
+    if (what === "send") throw osError(errno.EINVAL);
+    throw osError(
+      errno.EOPNOTSUPP,
+      "Operation not supported: Deno cannot autobind a Unix datagram socket; bind it to a path",
+    );
+  }
+  if (path.startsWith("\0")) {
+    throw osError(
+      errno.EOPNOTSUPP,
+      "Operation not supported: Deno has no abstract Unix sockets",
+    );
+  }
+  return path;
+}
+
+/** Opens the runtime socket at `sa` and makes it the socket's own. */
+function open(d: Description, c: DatagramCore, sa: SockAddr | null): void {
+  let sock: DatagramSocket;
+  const loop = d.options.multicastLoop !== 0;
+  try {
+    if (d.family === AF_UNIX) {
+      sock = listenDatagram({
+        transport: "unixpacket",
+        path: sa === null ? null : unixPath(sa.path, "bind"),
+      });
+    } else {
+      sock = listenDatagram(
+        {
+          transport: "udp",
+          hostname: sa === null ? wildcardHost(d.family) : sa.host,
+          port: sa === null ? 0 : sa.port,
+        },
+        { reuseAddress: d.options.reuseaddr !== 0, loopback: loop },
+      );
+    }
+  } catch (e) {
+    const err = fromRuntimeError(e);
+    if (
+      sa !== null && !sa.numeric && d.family !== AF_UNIX &&
+      err instanceof error && err.errno === errno.ENOENT
+    ) {
+      throw new gaierror(EAI_NONAME);
+    }
+    throw err;
+  }
+  // A name resolved by the runtime may be of the other family.
+  const addr = sock.addr;
+  if (
+    "hostname" in addr &&
+    (d.family === AF_INET6) !== addr.hostname.includes(":")
+  ) {
+    sock.close();
+    throw new gaierror(EAI_ADDRFAMILY);
+  }
+  c.attach(sock, loop);
+  d.bound = sa;
+  if (d.state === "new") d.state = "bound";
+}
+
+/** `bind` on a datagram socket: the port is taken now. */
+export function bind(d: Description, sa: SockAddr): void {
+  const c = core(d);
+  if (c.socket !== null) throw osError(errno.EINVAL);
+  open(d, c, sa);
+}
+
+// Linux's autobind (first sendto or connect of an unbound socket): an
+// ephemeral port on the wildcard address. A connect to a loopback peer
+// takes the loopback source address, as Linux's routing picks it.
+function autobind(
+  d: Description,
+  c: DatagramCore,
+  peer: SockAddr | null,
+): void {
+  if (c.socket !== null) return;
+  if (d.family === AF_UNIX) {
+    // Linux leaves an unbound Unix datagram socket unnamed.
+    open(d, c, null);
+    return;
+  }
+  let host = wildcardHost(d.family);
+  if (peer !== null && d.family === AF_INET && peer.host.startsWith("127.")) {
+    host = "127.0.0.1";
+  } else if (peer !== null && d.family === AF_INET6 && peer.host === "::1") {
+    host = "::1";
+  }
+  open(d, c, {
+    family: d.family,
+    host,
+    numeric: true,
+    port: 0,
+    flowinfo: 0,
+    scopeId: 0,
+    path: "",
+  });
+}
+
+function isBroadcast(sa: SockAddr): boolean {
+  return sa.host === "255.255.255.255" ||
+    (sa.family === AF_INET6 && sa.host === "::ffff:255.255.255.255");
+}
+
+// The canonical text of a host, so a peer compares equal to a sender.
+function canonicalHost(family: number, host: string): string {
+  if (family !== AF_INET6) return host;
+  const packed = ptonOrNull(AF_INET6, host) ??
+    ptonOrNull(AF_INET6, `::ffff:${host}`);
+  return packed ? ntop6(packed) : host;
+}
+
+function target(sa: SockAddr): DatagramTarget {
+  if (sa.family === AF_UNIX) {
+    return { transport: "unixpacket", path: unixPath(sa.path, "send") };
+  }
+  return { transport: "udp", hostname: sa.host, port: sa.port };
+}
+
+// Where a connected socket sends, kept per description.
+const peers = new WeakMap<Description, SockAddr>();
+
+/**
+ * `connect` on a datagram socket: sets the default peer, and from then on
+ * only that peer's datagrams are queued, as on Linux. A second connect
+ * changes the peer. Binds an unbound socket first.
+ */
+export function connect(d: Description, sa: SockAddr): Promise<void> {
+  try {
+    const c = core(d);
+    if (sa.family !== AF_UNIX) {
+      if (isBroadcast(sa) && !c.broadcast) throw osError(errno.EACCES);
+    } else {
+      unixPath(sa.path, "send");
+    }
+    autobind(d, c, sa);
+    const peer: SockAddr = { ...sa, host: canonicalHost(sa.family, sa.host) };
+    peers.set(d, peer);
+    c.filter(matcher(d.family, peer));
+    d.state = "connected";
+    return Promise.resolve();
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+function matcher(
+  family: number,
+  peer: SockAddr,
+): (from: RuntimeAddr) => boolean {
+  if (family === AF_UNIX) {
+    return (from) => "path" in from && from.path === peer.path;
+  }
+  return (from) => {
+    if (!("hostname" in from) || from.port !== peer.port) return false;
+    return from.hostname === peer.host ||
+      canonicalHost(family, from.hostname) === peer.host;
+  };
+}
+
+/**
+ * `send` (`to` null: to the connected peer) or `sendto`. Resolves to the
+ * number of bytes sent: the whole datagram, or it is refused.
+ */
+export async function send(
+  d: Description,
+  data: Uint8Array,
+  to: SockAddr | null,
+  mode: WaitMode,
 ): Promise<number> {
-  return Promise.reject(notYet());
+  const c = core(d);
+  let dest: SockAddr;
+  if (to === null) {
+    const peer = peers.get(d);
+    if (d.state !== "connected" || peer === undefined) {
+      throw osError(
+        d.family === AF_UNIX ? errno.ENOTCONN : errno.EDESTADDRREQ,
+      );
+    }
+    dest = peer;
+  } else {
+    dest = await resolveAddress(to);
+    if (c.closed) throw osError(errno.EBADF);
+  }
+  if (dest.family !== AF_UNIX && isBroadcast(dest) && !c.broadcast) {
+    // Deno turns SO_BROADCAST on for every socket, so the kernel would let
+    // it go: refused here, before anything is sent.
+    throw osError(errno.EACCES);
+  }
+  const where = target(dest);
+  autobind(d, c, null);
+  if (c.writeShut) throw osError(errno.EPIPE);
+  return await c.send(data, where, mode.deadline);
 }
 
-/** `recvfrom`. */
-export function recvfrom(
-  _d: Description,
-  _bufsize: number,
-  _flags: number,
-  _mode: WaitMode,
+/** `recvfrom`: one datagram, cut to `bufsize` (the rest is dropped). */
+export async function recvfrom(
+  d: Description,
+  bufsize: number,
+  flags: number,
+  mode: WaitMode,
 ): Promise<[Uint8Array, Address | null]> {
-  return Promise.reject(notYet());
+  const c = core(d);
+  const peek = (flags & MSG_PEEK) !== 0;
+  const dg = await c.next(mode, peek);
+  let data = dg.data;
+  if (data.length > bufsize) data = data.subarray(0, bufsize);
+  // A peeked datagram stays queued: the caller gets its own copy.
+  if (peek) data = data.slice();
+  if (bufsize === 0) data = EMPTY;
+  return [data, sender(d.family, dg.from)];
 }
 
-/** `recvfrom_into`. */
-export function recvfromInto(
-  _d: Description,
-  _dst: Uint8Array,
-  _flags: number,
-  _mode: WaitMode,
+/** `recvfrom_into`: one datagram into `dst`; resolves to the count copied. */
+export async function recvfromInto(
+  d: Description,
+  dst: Uint8Array,
+  flags: number,
+  mode: WaitMode,
 ): Promise<[number, Address | null]> {
-  return Promise.reject(notYet());
+  const c = core(d);
+  const dg = await c.next(mode, (flags & MSG_PEEK) !== 0);
+  const n = Math.min(dst.length, dg.data.length);
+  dst.set(n === dg.data.length ? dg.data : dg.data.subarray(0, n));
+  return [n, sender(d.family, dg.from)];
 }
 
-/** `shutdown` on a datagram socket. */
-export function shutdown(_d: Description, _how: number): void {
-  throw notYet();
+function sender(family: number, from: RuntimeAddr): Address | null {
+  // An unnamed Unix sender has no address: Python gives None.
+  if ("path" in from && (from.path === null || from.path === "")) return null;
+  return pythonAddress(family, from);
+}
+
+/**
+ * `shutdown` on a datagram socket. As on Linux: an unconnected UDP socket
+ * gives ENOTCONN but the shutdown still takes effect; SHUT_WR makes sends
+ * give EPIPE; SHUT_RD stops a Unix socket taking new datagrams (those
+ * queued are still read) and leaves a UDP socket receiving.
+ */
+export function shutdown(d: Description, how: number): void {
+  const c = core(d);
+  if (how !== 0) c.writeShut = true; // SHUT_WR or SHUT_RDWR
+  if (how !== 1) c.readShut = true; // SHUT_RD or SHUT_RDWR
+  if (d.family !== AF_UNIX && d.state !== "connected") {
+    throw osError(errno.ENOTCONN);
+  }
 }
 
 /** `getsockname` on a datagram socket. */
-export function sockname(_d: Description): Address {
-  throw notYet();
+export function sockname(d: Description): Address {
+  const sock = core(d).socket;
+  if (sock === null) return unboundAddress(d.family);
+  const addr = sock.addr;
+  if ("path" in addr && addr.path === null) return "";
+  return pythonAddress(d.family, addr as RuntimeAddr);
 }
 
-/** `getpeername` on a datagram socket. */
-export function peername(_d: Description): Address {
-  throw notYet();
+/** `getpeername` on a datagram socket: ENOTCONN unless connected. */
+export function peername(d: Description): Address {
+  const peer = peers.get(d);
+  if (d.state !== "connected" || peer === undefined) {
+    throw osError(errno.ENOTCONN);
+  }
+  if (peer.family === AF_INET) return [peer.host, peer.port];
+  if (peer.family === AF_INET6) return [peer.host, peer.port, 0, peer.scopeId];
+  return peer.path;
 }

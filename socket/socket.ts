@@ -180,6 +180,7 @@ export class Socket
       }
       if (kind === C.SOCK_DGRAM) dgram.checkAvailable(family);
       d = new Description(family, kind, proto);
+      if (kind === C.SOCK_DGRAM) dgram.prepare(d);
     }
     this.#d = d;
     this.#family = d.family;
@@ -526,6 +527,8 @@ export class Socket
     const n = checkBufsize(bufsize, "recv");
     toInt(flags);
     if (this.#isDatagram(d)) {
+      // CPython's recv(0) returns at once without reading.
+      if (n === 0) return new Uint8Array(0);
       return (await dgram.recvfrom(d, n, flags, this.#mode(flags)))[0];
     }
     const s = this.#stream(d, false);
