@@ -13,11 +13,12 @@
 // Linux, one datagram is always admitted into an empty queue, whatever its
 // size.
 
-import type {
-  DatagramSocket,
-  DatagramTarget,
-  MulticastMembership,
-  RuntimeAddr,
+import {
+  type DatagramSocket,
+  type DatagramTarget,
+  listenDatagram,
+  type MulticastMembership,
+  type RuntimeAddr,
 } from "../_runtime/runtime.ts";
 import { inet_ntoa, ntop6 } from "../addr/inet.ts";
 import { AF_INET, AF_INET6, AF_UNIX } from "./constants.ts";
@@ -40,6 +41,13 @@ export interface Datagram {
   readonly data: Uint8Array;
   /** The sender, as the runtime gave it. */
   readonly from: RuntimeAddr;
+}
+
+interface PendingSend {
+  readonly data: Uint8Array;
+  readonly to: DatagramTarget;
+  resolve(n: number): void;
+  reject(e: unknown): void;
 }
 
 interface Group {
@@ -71,6 +79,11 @@ export class DatagramCore {
   #head = 0;
   #queued = 0;
   #receiving: Promise<void> | null = null;
+  #sendQueue: PendingSend[] = [];
+  #flushing = false;
+  #waking = false;
+  #waker: DatagramSocket | null = null;
+  readonly #token: Uint8Array = crypto.getRandomValues(new Uint8Array(16));
   #error: Error | null = null;
   #accept: ((from: RuntimeAddr) => boolean) | null = null;
   #closed = false;
@@ -190,21 +203,32 @@ export class DatagramCore {
     const buf = this.#buf;
     if (
       this.#receiving !== null || this.#closed || sock === null ||
-      buf === null || this.#error !== null
+      buf === null || this.#error !== null || this.#sendQueue.length > 0
     ) return;
     this.#receiving = sock.receive(buf).then(
       ([data, from]) => {
         this.#receiving = null;
-        if (this.#closed) return;
-        this.#admit(data, from);
-        this.#pump();
+        this.#waking = false;
+        if (this.#closed) {
+          // Sends queued before close still go out.
+          if (this.#sendQueue.length > 0) this.#flush();
+          return;
+        }
+        if (!this.#isWake(data, from)) this.#admit(data, from);
+        if (this.#sendQueue.length > 0) this.#flush();
+        else this.#pump();
       },
       (e) => {
         this.#receiving = null;
-        if (this.#closed) return;
+        this.#waking = false;
+        if (this.#closed) {
+          if (this.#sendQueue.length > 0) this.#flush();
+          return;
+        }
         // Kept for the next receiver; receiving starts again after that.
         this.#error = fromRuntimeError(e);
         this.#changed.notify();
+        if (this.#sendQueue.length > 0) this.#flush();
       },
     );
   }
@@ -221,7 +245,9 @@ export class DatagramCore {
     this.#throwOptionError();
     const sock = this.#sock;
     if (sock === null) return Promise.reject(osError(errno.EDESTADDRREQ));
-    const sent = sock.send(data, to);
+    const sent = this.#buf !== null && this.#family === AF_UNIX
+      ? this.#sendUnix(data, to)
+      : sock.send(data, to);
     const tracked = this.#track(sent);
     const mapped = tracked.then(
       (n) => n,
@@ -232,6 +258,84 @@ export class DatagramCore {
       },
     );
     return deadline === null ? mapped : raceDeadline(mapped, deadline);
+  }
+
+  // Deno's Unix datagram socket cannot send while a receive is pending on it
+  // ("Socket already in use"). So a send on a receiving Unix socket waits
+  // in a queue, and the pending receive is ended by a wake-up datagram sent
+  // to this socket's own path from an unnamed helper socket, carrying a
+  // random token; the sends go out, then receiving resumes. The wake-up
+  // datagram is recognised by its token and unnamed sender, and dropped.
+  #sendUnix(data: Uint8Array, to: DatagramTarget): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.#sendQueue.push({ data, to, resolve, reject });
+      if (this.#flushing) return;
+      if (this.#receiving === null) {
+        this.#flush();
+      } else if (!this.#waking) {
+        this.#waking = true;
+        this.#wake();
+      }
+    });
+  }
+
+  #wake(): void {
+    const sock = this.#sock;
+    if (sock === null || !("path" in sock.addr) || sock.addr.path === null) {
+      return;
+    }
+    const self: DatagramTarget = {
+      transport: "unixpacket",
+      path: sock.addr.path,
+    };
+    try {
+      this.#waker ??= listenDatagram({ transport: "unixpacket", path: null });
+    } catch (e) {
+      this.#failSends(fromRuntimeError(e));
+      return;
+    }
+    this.#track(this.#waker.send(this.#token, self)).catch((e) => {
+      // Our own path no longer takes datagrams: the sends cannot wait.
+      this.#waking = false;
+      this.#failSends(fromRuntimeError(e));
+    });
+  }
+
+  #failSends(e: Error): void {
+    for (const r of this.#sendQueue.splice(0)) r.reject(e);
+  }
+
+  #isWake(data: Uint8Array, from: RuntimeAddr): boolean {
+    if (this.#family !== AF_UNIX || data.length !== this.#token.length) {
+      return false;
+    }
+    if ("path" in from && from.path !== null && from.path !== "") return false;
+    return data.every((b, i) => b === this.#token[i]);
+  }
+
+  #flush(): void {
+    const sock = this.#sock;
+    if (this.#flushing || sock === null) return;
+    this.#flushing = true;
+    const next = (): void => {
+      const r = this.#sendQueue.shift();
+      if (r === undefined) {
+        this.#flushing = false;
+        this.#pump();
+        return;
+      }
+      sock.send(r.data, r.to).then(
+        (n) => {
+          r.resolve(n);
+          next();
+        },
+        (e) => {
+          r.reject(e);
+          next();
+        },
+      );
+    };
+    next();
   }
 
   #track<T>(p: Promise<T>): Promise<T> {
@@ -387,10 +491,12 @@ export class DatagramCore {
     this.#queued = 0;
     this.#changed.notify();
     const finish = (): Promise<void> => {
-      try {
-        this.#sock?.close();
-      } catch {
-        // Already closed by the runtime: nothing left to free.
+      for (const sock of [this.#sock, this.#waker]) {
+        try {
+          sock?.close();
+        } catch {
+          // Already closed by the runtime: nothing left to free.
+        }
       }
       return (this.#receiving ?? Promise.resolve()).then(() => {});
     };

@@ -226,28 +226,46 @@ function matcher(
 
 /**
  * `send` (`to` null: to the connected peer) or `sendto`. Resolves to the
- * number of bytes sent: the whole datagram, or it is refused.
+ * number of bytes sent: the whole datagram, or it is refused. With a
+ * numeric address the datagram is queued before this returns, so a `close`
+ * right after still lets it go out.
  */
-export async function send(
+export function send(
   d: Description,
   data: Uint8Array,
   to: SockAddr | null,
   mode: WaitMode,
 ): Promise<number> {
-  const c = core(d);
-  let dest: SockAddr;
-  if (to === null) {
-    const peer = peers.get(d);
-    if (d.state !== "connected" || peer === undefined) {
-      throw osError(
-        d.family === AF_UNIX ? errno.ENOTCONN : errno.EDESTADDRREQ,
-      );
+  try {
+    const c = core(d);
+    if (to === null) {
+      const peer = peers.get(d);
+      if (d.state !== "connected" || peer === undefined) {
+        throw osError(
+          d.family === AF_UNIX ? errno.ENOTCONN : errno.EDESTADDRREQ,
+        );
+      }
+      return sendTo(d, c, data, peer, mode);
     }
-    dest = peer;
-  } else {
-    dest = await resolveAddress(to);
-    if (c.closed) throw osError(errno.EBADF);
+    if (to.family === AF_UNIX || to.numeric) {
+      return sendTo(d, c, data, to, mode);
+    }
+    return resolveAddress(to).then((dest) => {
+      if (c.closed) throw osError(errno.EBADF);
+      return sendTo(d, c, data, dest, mode);
+    });
+  } catch (e) {
+    return Promise.reject(e);
   }
+}
+
+function sendTo(
+  d: Description,
+  c: DatagramCore,
+  data: Uint8Array,
+  dest: SockAddr,
+  mode: WaitMode,
+): Promise<number> {
   if (dest.family !== AF_UNIX && isBroadcast(dest) && !c.broadcast) {
     // Deno turns SO_BROADCAST on for every socket, so the kernel would let
     // it go: refused here, before anything is sent.
@@ -256,7 +274,7 @@ export async function send(
   const where = target(dest);
   autobind(d, c, null);
   if (c.writeShut) throw osError(errno.EPIPE);
-  return await c.send(data, where, mode.deadline);
+  return c.send(data, where, mode.deadline);
 }
 
 /** `recvfrom`: one datagram, cut to `bufsize` (the rest is dropped). */
