@@ -19,6 +19,7 @@ const READ_CHUNK = 64 * 1024;
 // The largest buffer `recv(n)` allocates for a read straight into it.
 const DIRECT_MAX = 256 * 1024;
 const EMPTY = new Uint8Array(0);
+const noop = (): void => {};
 
 /** How one call waits: a deadline, or not at all. */
 export interface WaitMode {
@@ -81,10 +82,23 @@ export class StreamCore {
    * Receives into `dst`: what is buffered, else waits for data. Resolves to
    * the count, 0 at end of stream.
    */
-  async recvInto(
+  recvInto(
     dst: Uint8Array,
     mode: WaitMode,
     peek = false,
+  ): Promise<number> {
+    // The common case, a blocking reader on an empty buffer, takes no
+    // async frame of its own: one runtime read straight into `dst`.
+    if (dst.length > 0 && !peek && this.#canReadDirect(mode)) {
+      return this.#readDirect(dst);
+    }
+    return this.#recvIntoWaiting(dst, mode, peek);
+  }
+
+  async #recvIntoWaiting(
+    dst: Uint8Array,
+    mode: WaitMode,
+    peek: boolean,
   ): Promise<number> {
     if (dst.length === 0) {
       this.#checkOpen();
@@ -99,7 +113,7 @@ export class StreamCore {
         this.#startRead();
         throw osError(errno.EAGAIN);
       }
-      if (mode.deadline === null && !peek && this.#reading === null) {
+      if (!peek && this.#canReadDirect(mode)) {
         return await this.#readDirect(dst);
       }
       this.#startRead();
@@ -107,16 +121,32 @@ export class StreamCore {
     }
   }
 
+  // A read may go straight into the caller's buffer only when nothing is
+  // buffered or pending and the caller cannot go away before it ends.
+  #canReadDirect(mode: WaitMode): boolean {
+    return mode.deadline === null && !mode.nonblocking && this.#size === 0 &&
+      this.#reading === null && !this.#closed && !this.#eof &&
+      !this.#readShut && this.#error === null;
+  }
+
   /** Receives up to `n` bytes as a new array (a view where no copy is needed). */
-  async recv(n: number, mode: WaitMode, peek = false): Promise<Uint8Array> {
+  recv(n: number, mode: WaitMode, peek = false): Promise<Uint8Array> {
+    if (n > 0 && !peek && this.#canReadDirect(mode)) {
+      const buf = new Uint8Array(Math.min(n, DIRECT_MAX));
+      return this.#readDirect(buf).then((got) => buf.subarray(0, got));
+    }
+    return this.#recvWaiting(n, mode, peek);
+  }
+
+  async #recvWaiting(
+    n: number,
+    mode: WaitMode,
+    peek: boolean,
+  ): Promise<Uint8Array> {
     this.#checkOpen();
     if (n === 0) return EMPTY;
     if (this.#size === 0) {
-      if (
-        mode.deadline === null && !mode.nonblocking && !peek &&
-        this.#reading === null && !this.#eof && !this.#readShut &&
-        this.#error === null
-      ) {
+      if (!peek && this.#canReadDirect(mode)) {
         const buf = new Uint8Array(Math.min(n, DIRECT_MAX));
         return buf.subarray(0, await this.#readDirect(buf));
       }
@@ -275,26 +305,29 @@ export class StreamCore {
     );
   }
 
-  async #readDirect(dst: Uint8Array): Promise<number> {
-    const read = this.conn.read(dst);
-    this.#reading = read.then(() => {}, () => {});
-    let n: number | null;
-    try {
-      n = await read;
-    } catch (e) {
-      this.#checkOpen();
-      this.#eof = true;
-      throw fromRuntimeError(e);
-    } finally {
-      this.#reading = null;
-      this.#changed.notify();
-    }
-    this.#checkOpen();
-    if (n === null) {
-      this.#eof = true;
-      return 0;
-    }
-    return n;
+  #readDirect(dst: Uint8Array): Promise<number> {
+    const read = this.conn.read(dst).then(
+      (n) => {
+        this.#reading = null;
+        this.#changed.notify();
+        this.#checkOpen();
+        if (n === null) {
+          this.#eof = true;
+          return 0;
+        }
+        return n;
+      },
+      (e) => {
+        this.#reading = null;
+        this.#changed.notify();
+        this.#checkOpen();
+        this.#eof = true;
+        throw fromRuntimeError(e);
+      },
+    );
+    // Others wait on this read's end; its outcome is the caller's alone.
+    this.#reading = read;
+    return read;
   }
 
   // ---------------------------------------------------------------- send
@@ -417,11 +450,10 @@ export class StreamCore {
     };
     if (this.#pendingSends === 0) {
       finish();
-      this.#done = (this.#reading ?? Promise.resolve()).then(() => {});
+      this.#done = (this.#reading ?? Promise.resolve()).then(noop, noop);
     } else {
-      this.#done = this.#sendTail.then(finish).then(() =>
-        this.#reading ?? undefined
-      ).then(() => {});
+      this.#done = this.#sendTail.then(finish).then(() => this.#reading)
+        .then(noop, noop);
     }
     return this.#done;
   }

@@ -456,18 +456,21 @@ export class Socket
    * b.close();
    * ```
    */
-  async sendall(
+  sendall(
     data: Uint8Array | ArrayBufferView | ArrayBuffer | string,
     flags = 0,
   ): Promise<void> {
-    const d = this.#desc();
-    const bytes = toBytes(data);
-    toInt(flags);
-    if (this.#isDatagram(d)) {
-      await dgram.send(d, bytes, null, this.#mode(flags));
-      return;
+    try {
+      const d = this.#desc();
+      const bytes = toBytes(data);
+      toInt(flags);
+      if (this.#isDatagram(d)) {
+        return dgram.send(d, bytes, null, this.#mode(flags)).then(() => {});
+      }
+      return this.#stream(d, true).sendall(bytes, this.#mode(flags));
+    } catch (e) {
+      return Promise.reject(e);
     }
-    await this.#stream(d, true).sendall(bytes, this.#mode(flags));
   }
 
   /**
@@ -522,23 +525,28 @@ export class Socket
    * b.close();
    * ```
    */
-  async recv(bufsize: number, flags = 0): Promise<Uint8Array> {
-    const d = this.#desc();
-    const n = checkBufsize(bufsize, "recv");
-    toInt(flags);
-    if (this.#isDatagram(d)) {
-      // CPython's recv(0) returns at once without reading.
-      if (n === 0) return new Uint8Array(0);
-      return (await dgram.recvfrom(d, n, flags, this.#mode(flags)))[0];
+  recv(bufsize: number, flags = 0): Promise<Uint8Array> {
+    // Not async: the hot path hands back the core's promise as it is.
+    try {
+      const d = this.#desc();
+      const n = checkBufsize(bufsize, "recv");
+      toInt(flags);
+      if (this.#isDatagram(d)) {
+        // CPython's recv(0) returns at once without reading.
+        if (n === 0) return Promise.resolve(new Uint8Array(0));
+        return dgram.recvfrom(d, n, flags, this.#mode(flags)).then((r) => r[0]);
+      }
+      const s = this.#stream(d, false);
+      const mode = this.#mode(flags);
+      const peek = (flags & C.MSG_PEEK) !== 0;
+      if ((flags & C.MSG_WAITALL) !== 0 && !peek) {
+        const buf = new Uint8Array(n);
+        return recvAll(s, buf, mode).then((got) => buf.subarray(0, got));
+      }
+      return s.recv(n, mode, peek);
+    } catch (e) {
+      return Promise.reject(e);
     }
-    const s = this.#stream(d, false);
-    const mode = this.#mode(flags);
-    const peek = (flags & C.MSG_PEEK) !== 0;
-    if ((flags & C.MSG_WAITALL) !== 0 && !peek) {
-      const buf = new Uint8Array(n);
-      return buf.subarray(0, await recvAll(s, buf, mode));
-    }
-    return await s.recv(n, mode, peek);
   }
 
   /**
@@ -556,24 +564,28 @@ export class Socket
    * b.close();
    * ```
    */
-  async recv_into(
+  recv_into(
     buffer: Uint8Array | ArrayBufferView | ArrayBuffer,
     nbytes = 0,
     flags = 0,
   ): Promise<number> {
-    const d = this.#desc();
-    const dst = intoView(buffer, nbytes, "recv_into");
-    toInt(flags);
-    if (this.#isDatagram(d)) {
-      return (await dgram.recvfromInto(d, dst, flags, this.#mode(flags)))[0];
+    try {
+      const d = this.#desc();
+      const dst = intoView(buffer, nbytes, "recv_into");
+      toInt(flags);
+      if (this.#isDatagram(d)) {
+        return dgram.recvfromInto(d, dst, flags, this.#mode(flags)).then((r) =>
+          r[0]
+        );
+      }
+      const s = this.#stream(d, false);
+      const mode = this.#mode(flags);
+      const peek = (flags & C.MSG_PEEK) !== 0;
+      if ((flags & C.MSG_WAITALL) !== 0 && !peek) return recvAll(s, dst, mode);
+      return s.recvInto(dst, mode, peek);
+    } catch (e) {
+      return Promise.reject(e);
     }
-    const s = this.#stream(d, false);
-    const mode = this.#mode(flags);
-    const peek = (flags & C.MSG_PEEK) !== 0;
-    if ((flags & C.MSG_WAITALL) !== 0 && !peek) {
-      return await recvAll(s, dst, mode);
-    }
-    return await s.recvInto(dst, mode, peek);
   }
 
   /**
