@@ -12,6 +12,7 @@ import {
   type DatagramSocket,
   type DatagramTarget,
   listenDatagram,
+  permissionState,
   type RuntimeAddr,
   unstableNetAvailable,
 } from "../_runtime/runtime.ts";
@@ -134,11 +135,15 @@ export function bind(d: Description, sa: SockAddr): void {
 
 // Linux's autobind (first sendto or connect of an unbound socket): an
 // ephemeral port on the wildcard address. A connect to a loopback peer
-// takes the loopback source address, as Linux's routing picks it.
+// takes the loopback source address, as Linux's routing picks it; so does a
+// sendto to a loopback peer when Deno's net permission does not cover the
+// wildcard address (`--allow-net=127.0.0.1`), where Linux's choice cannot
+// be made.
 function autobind(
   d: Description,
   c: DatagramCore,
-  peer: SockAddr | null,
+  peer: SockAddr,
+  connecting: boolean,
 ): void {
   if (c.socket !== null) return;
   if (d.family === AF_UNIX) {
@@ -147,11 +152,8 @@ function autobind(
     return;
   }
   let host = wildcardHost(d.family);
-  if (peer !== null && d.family === AF_INET && peer.host.startsWith("127.")) {
-    host = "127.0.0.1";
-  } else if (peer !== null && d.family === AF_INET6 && peer.host === "::1") {
-    host = "::1";
-  }
+  const loopback = loopbackFor(d.family, peer.host);
+  if (loopback !== null && (connecting || !mayBind(host))) host = loopback;
   open(d, c, {
     family: d.family,
     host,
@@ -161,6 +163,23 @@ function autobind(
     scopeId: 0,
     path: "",
   });
+}
+
+function loopbackFor(family: number, host: string): string | null {
+  if (family === AF_INET && host.startsWith("127.")) return "127.0.0.1";
+  if (family === AF_INET6 && host === "::1") return "::1";
+  return null;
+}
+
+function mayBind(host: string): boolean {
+  try {
+    return permissionState({
+      name: "net",
+      host: host.includes(":") ? `[${host}]` : host,
+    }) === "granted";
+  } catch {
+    return false;
+  }
 }
 
 function isBroadcast(sa: SockAddr): boolean {
@@ -199,7 +218,7 @@ export function connect(d: Description, sa: SockAddr): Promise<void> {
     } else {
       unixPath(sa.path, "send");
     }
-    autobind(d, c, sa);
+    autobind(d, c, sa, true);
     const peer: SockAddr = { ...sa, host: canonicalHost(sa.family, sa.host) };
     peers.set(d, peer);
     c.filter(matcher(d.family, peer));
@@ -272,7 +291,7 @@ function sendTo(
     throw osError(errno.EACCES);
   }
   const where = target(dest);
-  autobind(d, c, null);
+  autobind(d, c, dest, false);
   if (c.writeShut) throw osError(errno.EPIPE);
   return c.send(data, where, mode.deadline);
 }

@@ -94,6 +94,45 @@ console.log("stream ok");
   }
 });
 
+Deno.test("datagram: autobind under --allow-net=127.0.0.1 takes the loopback address", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "pysocket-dgram-" });
+  try {
+    const mod = new URL("../../mod.ts", import.meta.url).href;
+    const script = `${dir}/scoped.ts`;
+    await Deno.writeTextFile(
+      script,
+      `import * as socket from ${JSON.stringify(mod)};
+using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+rx.bind(["127.0.0.1", 0]);
+using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+await tx.sendto("scoped", rx.getsockname());
+const [data, from] = await rx.recvfrom(100);
+console.log(JSON.stringify([new TextDecoder().decode(data), tx.getsockname(), from]));
+`,
+    );
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-config",
+        "--quiet",
+        "--unstable-net",
+        "--allow-net=127.0.0.1",
+        script,
+      ],
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    assert.ok(out.success, dec.decode(out.stderr));
+    const [data, mine, from] = JSON.parse(dec.decode(out.stdout));
+    assert.equal(data, "scoped");
+    assert.equal(mine[0], "127.0.0.1");
+    assert.deepEqual(from, mine);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 // ------------------------------------------------------------------- IPv4
 
 Deno.test("datagram: sendto / recvfrom on 127.0.0.1, both sendto forms", async () => {
