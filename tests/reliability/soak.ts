@@ -28,6 +28,7 @@ while (performance.now() < deadline) {
   const i = await runIntegrity(1024 * MIB, rng.u32());
   totals.integrityBytes += i.up.bytes + i.down.bytes;
   console.log(`round ${round}: ` + describeIntegrity(i));
+  gc?.(); // the integrity buffers go before the server's memory is measured
   const l = await runLoad({
     clients,
     messages: 2000,
