@@ -4,6 +4,22 @@
  * @module
  */
 export * from "./constants.ts";
-export * from "./errors.ts";
+export {
+  BlockingIOError,
+  BrokenPipeError,
+  ConnectionAbortedError,
+  ConnectionError,
+  ConnectionRefusedError,
+  ConnectionResetError,
+  errno,
+  error,
+  FileNotFoundError,
+  gaierror,
+  herror,
+  OSError,
+  PermissionError,
+  timeout,
+  TimeoutError,
+} from "./errors.ts";
 export * from "./socket.ts";
 export * from "./connection.ts";

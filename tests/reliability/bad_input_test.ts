@@ -835,35 +835,6 @@ function functionRows(): Record<string, Case[]> {
       },
     ];
   }
-  // Helpers exported from socket/errors.ts.
-  r.osError = [{
-    what: "osError(NaN)",
-    call: () => assert.ok(s.osError(NaN) instanceof s.error),
-    expect: "ok",
-  }];
-  r.timedOut = [{
-    what: "timedOut(junk)",
-    call: () =>
-      assert.ok((s.timedOut as (x: unknown) => Error)(1) instanceof s.timeout),
-    expect: "ok",
-  }];
-  r.permissionError = [{
-    what: "permissionError(NUL)",
-    call: () => assert.equal(s.permissionError(NUL).errno, 13),
-    expect: "ok",
-  }];
-  r.fromRuntimeError = [
-    {
-      what: "fromRuntimeError('str')",
-      call: () => assert.ok(s.fromRuntimeError("str") instanceof Error),
-      expect: "ok",
-    },
-    {
-      what: "fromRuntimeError(null)",
-      call: () => assert.ok(s.fromRuntimeError(null) instanceof Error),
-      expect: "ok",
-    },
-  ];
   for (const [fn, cases] of Object.entries(r)) {
     for (const c of cases) {
       if (!c.what.includes(fn)) c.what = `${fn}: ${c.what}`;
