@@ -77,9 +77,20 @@ function badResource(): Error {
 }
 
 // Node reports use after end or destroy with its own codes; Deno (and the
-// socket code) speak of a broken pipe and a closed resource.
+// socket code) speak of a broken pipe and a closed resource. A system error
+// is passed on with its code and message but without Node's numeric
+// `errno` (negative, libuv's), which the socket code would take for one of
+// its own errors.
 function normalizeError(e: unknown): unknown {
   const code = (e as { code?: unknown } | null)?.code;
+  if (
+    e instanceof Error && typeof code === "string" &&
+    typeof (e as { errno?: unknown }).errno === "number"
+  ) {
+    const plain = runtimeError(e.name, code, e.message);
+    plain.cause = e;
+    return plain;
+  }
   if (code === "ERR_STREAM_WRITE_AFTER_END") {
     return runtimeError("BrokenPipe", "EPIPE", "Broken pipe");
   }
@@ -97,9 +108,11 @@ function tcpAddr(host: string | undefined, port: number | undefined) {
   } as const;
 }
 
-// Bytes a connection reads ahead of `read` calls before it stops reading
-// from the kernel (Node's own stream buffer comes on top of this).
-const READ_AHEAD = 64 * 1024;
+// Reads pull, as Deno's do: a connection reads from the kernel only while
+// a read() waits (its sockets have a readable high-water mark of 0 and stay
+// paused otherwise). So unread bytes stay in the kernel, where they push
+// back on the sender, and closing with unread bytes resets the connection as
+// it does on Deno; a chunk larger than the read is kept for the next one.
 
 class NodeStream implements StreamConn {
   readonly #sock: net.Socket;
@@ -108,8 +121,8 @@ class NodeStream implements StreamConn {
   readonly #tcp: boolean;
   readonly #queue: Uint8Array[] = [];
   #queued = 0;
-  #paused = false;
   #eof = false;
+  #closedHere = false;
   #error: unknown = null;
   #waiter:
     | {
@@ -137,8 +150,6 @@ class NodeStream implements StreamConn {
       if (!this.#eof) this.#error ??= badResource();
       this.#settle();
     });
-    // Accepted sockets start paused (pauseOnConnect); either way, flow.
-    sock.resume();
   }
 
   #onData(chunk: Uint8Array): void {
@@ -148,25 +159,24 @@ class NodeStream implements StreamConn {
       const n = Math.min(w.p.length, chunk.length);
       w.p.set(n === chunk.length ? chunk : chunk.subarray(0, n));
       if (n < chunk.length) this.#push(chunk.subarray(n));
+      this.#sock.pause();
       w.resolve(n);
       return;
     }
     this.#push(chunk);
+    this.#sock.pause();
   }
 
   #push(chunk: Uint8Array): void {
     this.#queue.push(chunk);
     this.#queued += chunk.length;
-    if (this.#queued >= READ_AHEAD && !this.#paused) {
-      this.#paused = true;
-      this.#sock.pause();
-    }
   }
 
   // Wakes a pending read once the stream has ended or failed.
   #settle(): void {
     const w = this.#waiter;
     if (w === null || this.#queued > 0) return;
+    this.#sock.pause();
     if (this.#error !== null) {
       this.#waiter = null;
       w.reject(normalizeError(this.#error));
@@ -187,10 +197,6 @@ class NodeStream implements StreamConn {
       else this.#queue[0] = head.subarray(k);
     }
     this.#queued -= n;
-    if (this.#paused && this.#queued < READ_AHEAD) {
-      this.#paused = false;
-      this.#sock.resume();
-    }
     return n;
   }
 
@@ -208,16 +214,33 @@ class NodeStream implements StreamConn {
     if (p.length === 0) return Promise.resolve(0);
     return new Promise((resolve, reject) => {
       this.#waiter = { p, resolve, reject };
+      this.#sock.resume();
     });
   }
 
+  // After our close() a call is on a closed resource; after a reset or
+  // another failure the connection is gone, which Linux reports as EPIPE.
+  #gone(): Error {
+    return this.#closedHere
+      ? badResource()
+      : runtimeError("BrokenPipe", "EPIPE", "Broken pipe");
+  }
+
   write(p: Uint8Array): Promise<number> {
-    if (this.#sock.destroyed) return Promise.reject(badResource());
+    if (this.#sock.destroyed) return Promise.reject(this.#gone());
     if (p.length === 0) return Promise.resolve(0);
     // Resolves once Node has handed the bytes to the kernel, so the caller
     // may reuse `p`, and a full send buffer holds the writer back.
     return new Promise((resolve, reject) => {
       this.#sock.write(p, (err?: Error | null) => {
+        // Node may call back without an error for a write that a reset or
+        // a destroy cut short (the error goes to the 'error' event).
+        if (!err && this.#sock.destroyed && this.#sock.writableLength > 0) {
+          err = (this.#error as Error | null) ?? this.#gone();
+        }
+        if (!err && this.#sock.destroyed && this.#error !== null) {
+          err = this.#error as Error;
+        }
         if (err) reject(normalizeError(err));
         else resolve(p.length);
       });
@@ -225,7 +248,7 @@ class NodeStream implements StreamConn {
   }
 
   closeWrite(): Promise<void> {
-    if (this.#sock.destroyed) return Promise.reject(badResource());
+    if (this.#sock.destroyed) return Promise.reject(this.#gone());
     return new Promise((resolve, reject) => {
       this.#sock.end((err?: Error | null) => {
         if (err) reject(normalizeError(err));
@@ -235,7 +258,8 @@ class NodeStream implements StreamConn {
   }
 
   close(): void {
-    if (this.#sock.destroyed) throw badResource();
+    if (this.#closedHere) throw badResource();
+    this.#closedHere = true;
     this.#sock.destroy();
   }
 
@@ -273,7 +297,7 @@ class NodeListener implements StreamListener {
   readonly #server: net.Server;
   readonly addr: RuntimeAddr;
   readonly #unixPath: string | null;
-  readonly #ready: net.Socket[] = [];
+  readonly #ready: StreamConn[] = [];
   readonly #waiters: {
     resolve: (c: StreamConn) => void;
     reject: (e: unknown) => void;
@@ -284,19 +308,27 @@ class NodeListener implements StreamListener {
     this.#server = server;
     this.addr = addr;
     this.#unixPath = unixPath;
+    // Wrapped at once: the addresses are read while the socket is open (a
+    // peer may reset before the accept), and errors have a listener.
     server.on("connection", (sock: net.Socket) => {
-      // A peer that resets before its accept must not crash the process.
-      sock.on("error", () => {});
+      // Reset before Node accepted it: there is no peer address, and Deno
+      // would not hand it out either (its accept skips such connections).
+      if (sock.remoteAddress === undefined && this.#unixPath === null) {
+        sock.on("error", () => {});
+        sock.destroy();
+        return;
+      }
+      const conn = this.#wrap(sock);
       const w = this.#waiters.shift();
-      if (w) w.resolve(this.#wrap(sock));
-      else this.#ready.push(sock);
+      if (w) w.resolve(conn);
+      else this.#ready.push(conn);
     });
   }
 
   accept(): Promise<StreamConn> {
     if (this.#closed) return Promise.reject(badResource());
-    const sock = this.#ready.shift();
-    if (sock) return Promise.resolve(this.#wrap(sock));
+    const conn = this.#ready.shift();
+    if (conn) return Promise.resolve(conn);
     return new Promise((resolve, reject) => {
       this.#waiters.push({ resolve, reject });
     });
@@ -311,7 +343,7 @@ class NodeListener implements StreamListener {
     if (this.#closed) throw badResource();
     this.#closed = true;
     this.#server.close();
-    for (const sock of this.#ready.splice(0)) sock.destroy();
+    for (const conn of this.#ready.splice(0)) conn.close();
     for (const w of this.#waiters.splice(0)) w.reject(badResource());
   }
 }
@@ -345,6 +377,7 @@ export function listenStream(
   const server = net.createServer({
     allowHalfOpen: true,
     pauseOnConnect: true,
+    highWaterMark: 0,
   });
   server.on("error", () => {});
   let failure: unknown = null;
@@ -380,10 +413,11 @@ export function listenStream(
   } finally {
     dc.unsubscribe(LISTEN_ERROR, onError);
   }
+  // (A Unix server reports its path as its address even when it failed.)
   const addr = server.address();
-  if (addr === null || !bound) {
+  if (failure !== null || !server.listening || addr === null || !bound) {
     server.close();
-    throw failure ?? runtimeError(
+    throw normalizeError(failure) ?? runtimeError(
       "NotSupported",
       "EOPNOTSUPP",
       "Operation not supported: this Node.js did not bind in the calling tick",
@@ -426,6 +460,9 @@ function abortError(): DOMException {
   return new DOMException("The signal has been aborted", "AbortError");
 }
 
+// A readable high-water mark of 0 (the option is not in Node's typings).
+const PULL: object = { readableHighWaterMark: 0 };
+
 /** Connects; aborting `signal` abandons the attempt. */
 export function connectStream(
   target: StreamTarget,
@@ -437,13 +474,20 @@ export function connectStream(
       return;
     }
     const sock = target.transport === "unix"
-      ? net.connect({ path: target.path, allowHalfOpen: true })
+      ? net.connect({
+        path: target.path,
+        allowHalfOpen: true,
+        ...PULL,
+      })
       : net.connect({
         host: target.hostname,
         port: target.port,
         allowHalfOpen: true,
         autoSelectFamily: false,
+        ...PULL,
       });
+    // Paused before it connects, so nothing is read until a read() asks.
+    sock.pause();
     const done = () => {
       sock.off("error", onError);
       sock.off("connect", onConnect);
@@ -452,7 +496,7 @@ export function connectStream(
     const onError = (e: unknown) => {
       done();
       sock.destroy();
-      reject(e);
+      reject(normalizeError(e));
     };
     const onConnect = () => {
       done();
@@ -662,6 +706,266 @@ export function resolveDns(
   });
 }
 
-// ---------------------------------------------------------------- datagrams
+// -------------------------------------------------------------- datagrams
 
-void dgram;
+/** Where a datagram socket binds: UDP host and port, or a Unix path. */
+export type DatagramBind =
+  | {
+    readonly transport: "udp";
+    readonly hostname: string;
+    readonly port: number;
+  }
+  | { readonly transport: "unixpacket"; readonly path: string | null };
+
+/** Where one datagram goes. */
+export type DatagramTarget =
+  | {
+    readonly transport: "udp";
+    readonly hostname: string;
+    readonly port: number;
+  }
+  | { readonly transport: "unixpacket"; readonly path: string };
+
+/** Options of a datagram socket that only take effect when it is opened. */
+export interface DatagramOptions {
+  /** SO_REUSEADDR. */
+  readonly reuseAddress?: boolean;
+  /** IP_MULTICAST_LOOP (Deno's default is off; Linux's is on). */
+  readonly loopback?: boolean;
+}
+
+/** A joined multicast group. */
+export interface MulticastMembership {
+  /** Leaves the group. */
+  leave(): Promise<void>;
+  /** IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP for the whole socket. */
+  setLoopback(on: boolean): Promise<void>;
+  /** IP_MULTICAST_TTL for the whole socket (IPv4 groups only). */
+  setTTL(ttl: number): Promise<void>;
+}
+
+/** A bound datagram socket, as the socket code sees it. */
+export interface DatagramSocket {
+  /** The bound address (`path: null` for an unbound Unix socket). */
+  readonly addr: RuntimeAddr | { transport: "unixpacket"; path: null };
+  /** Sends one datagram; resolves to the bytes sent. */
+  send(data: Uint8Array, to: DatagramTarget): Promise<number>;
+  /**
+   * The next datagram, read into `buf` (a longer datagram is cut to its
+   * length), and its sender.
+   */
+  receive(buf: Uint8Array): Promise<[Uint8Array, RuntimeAddr]>;
+  /** Closes; a pending receive rejects. */
+  close(): void;
+  /** Joins an IPv4 group on the interface with address `iface`. */
+  joinMulticastV4(group: string, iface: string): Promise<MulticastMembership>;
+  /** Joins an IPv6 group on the interface with index `ifindex`. */
+  joinMulticastV6(group: string, ifindex: number): Promise<MulticastMembership>;
+}
+
+/** Whether datagram sockets exist here (Deno: only with `--unstable-net`). */
+export function unstableNetAvailable(): boolean {
+  return true;
+}
+
+function noUnixDatagrams(): Error {
+  return runtimeError(
+    "NotSupported",
+    "EOPNOTSUPP",
+    "Operation not supported: Node.js has no Unix datagram sockets",
+  );
+}
+
+// dgram binds in the bind() call itself when its look-up answers at once,
+// and reports a failure there too (as an 'error' event): the address is
+// numeric, so this look-up answers without looking anything up.
+function numericLookup(
+  host: string,
+  options: unknown,
+  callback?: (err: Error | null, address: string, family: number) => void,
+): void {
+  const cb = typeof options === "function" ? options : callback!;
+  const bare = host.startsWith("[") ? host.slice(1, -1) : host;
+  (cb as NonNullable<typeof callback>)(null, bare, net.isIP(bare) || 4);
+}
+
+// Datagrams that arrived and were not yet received are kept up to this
+// many bytes; more are dropped, as a full kernel receive buffer drops them.
+const DATAGRAM_QUEUE_LIMIT = 4 * 1024 * 1024;
+
+class NodeDatagram implements DatagramSocket {
+  readonly #sock: dgram.Socket;
+  readonly addr: RuntimeAddr;
+  readonly #queue: [Uint8Array, RuntimeAddr][] = [];
+  #queued = 0;
+  #waiter: {
+    buf: Uint8Array;
+    resolve: (v: [Uint8Array, RuntimeAddr]) => void;
+    reject: (e: unknown) => void;
+  } | null = null;
+  #closed = false;
+  #error: unknown = null;
+
+  constructor(sock: dgram.Socket) {
+    this.#sock = sock;
+    const a = sock.address();
+    this.addr = { transport: "udp", hostname: a.address, port: a.port };
+    sock.on("message", (msg: Uint8Array, rinfo: dgram.RemoteInfo) => {
+      const from: RuntimeAddr = {
+        transport: "udp",
+        hostname: rinfo.address,
+        port: rinfo.port,
+      };
+      const w = this.#waiter;
+      if (w !== null) {
+        this.#waiter = null;
+        w.resolve([fit(w.buf, msg), from]);
+      } else if (this.#queued + msg.length <= DATAGRAM_QUEUE_LIMIT) {
+        this.#queue.push([msg, from]);
+        this.#queued += msg.length;
+      }
+    });
+    sock.on("error", (e: unknown) => {
+      this.#error = e;
+      const w = this.#waiter;
+      this.#waiter = null;
+      w?.reject(normalizeError(e));
+    });
+  }
+
+  send(data: Uint8Array, to: DatagramTarget): Promise<number> {
+    if (this.#closed) return Promise.reject(badResource());
+    if (to.transport !== "udp") return Promise.reject(noUnixDatagrams());
+    const host = to.hostname.startsWith("[")
+      ? to.hostname.slice(1, -1)
+      : to.hostname;
+    return new Promise((resolve, reject) => {
+      this.#sock.send(data, to.port, host, (err, n) => {
+        if (err) reject(normalizeError(err));
+        else resolve(n);
+      });
+    });
+  }
+
+  receive(buf: Uint8Array): Promise<[Uint8Array, RuntimeAddr]> {
+    if (this.#closed) return Promise.reject(badResource());
+    const item = this.#queue.shift();
+    if (item) {
+      this.#queued -= item[0].length;
+      return Promise.resolve([fit(buf, item[0]), item[1]]);
+    }
+    if (this.#error !== null) {
+      const e = this.#error;
+      this.#error = null;
+      return Promise.reject(normalizeError(e));
+    }
+    if (this.#waiter !== null) {
+      return Promise.reject(
+        runtimeError("Busy", "EBUSY", "a receive is already pending"),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiter = { buf, resolve, reject };
+    });
+  }
+
+  close(): void {
+    if (this.#closed) throw badResource();
+    this.#closed = true;
+    this.#sock.close();
+    const w = this.#waiter;
+    this.#waiter = null;
+    w?.reject(badResource());
+  }
+
+  #membership(leave: () => void, v6: boolean): MulticastMembership {
+    const call = (f: () => void) => {
+      try {
+        f();
+        return Promise.resolve();
+      } catch (e) {
+        return Promise.reject(normalizeError(e));
+      }
+    };
+    return {
+      leave: () => call(leave),
+      setLoopback: (on) => call(() => this.#sock.setMulticastLoopback(on)),
+      setTTL: (ttl) =>
+        v6 ? Promise.resolve() : call(() => this.#sock.setMulticastTTL(ttl)),
+    };
+  }
+
+  joinMulticastV4(group: string, iface: string): Promise<MulticastMembership> {
+    try {
+      this.#sock.addMembership(group, iface);
+    } catch (e) {
+      return Promise.reject(normalizeError(e));
+    }
+    return Promise.resolve(
+      this.#membership(() => this.#sock.dropMembership(group, iface), false),
+    );
+  }
+
+  joinMulticastV6(
+    group: string,
+    ifindex: number,
+  ): Promise<MulticastMembership> {
+    // Node names the interface of an IPv6 group by a scoped address.
+    const name = ifindex === 0 ? null : interfaceName(ifindex);
+    const iface = name === null ? undefined : `::%${name}`;
+    try {
+      this.#sock.addMembership(group, iface);
+    } catch (e) {
+      return Promise.reject(normalizeError(e));
+    }
+    return Promise.resolve(
+      this.#membership(() => this.#sock.dropMembership(group, iface), true),
+    );
+  }
+}
+
+function fit(buf: Uint8Array, msg: Uint8Array): Uint8Array {
+  const n = Math.min(buf.length, msg.length);
+  buf.set(n === msg.length ? msg : msg.subarray(0, n));
+  return buf.subarray(0, n);
+}
+
+// Linux lists interface indexes in /sys/class/net/NAME/ifindex.
+function interfaceName(index: number): string | null {
+  for (const name of readDirSync("/sys/class/net") ?? []) {
+    const text = readTextFileSync(`/sys/class/net/${name}/ifindex`);
+    if (text !== null && Number(text.trim()) === index) return name;
+  }
+  return null;
+}
+
+/**
+ * Opens a datagram socket bound to `at`, in the call (a failure to bind is
+ * thrown here). Node.js has no Unix datagram sockets: `EOPNOTSUPP`.
+ */
+export function listenDatagram(
+  at: DatagramBind,
+  options: DatagramOptions = {},
+): DatagramSocket {
+  if (at.transport === "unixpacket") throw noUnixDatagrams();
+  const host = at.hostname.startsWith("[")
+    ? at.hostname.slice(1, -1)
+    : at.hostname;
+  const bindHost = net.isIP(host) === 0 ? numericHost(host) : host;
+  const sock = dgram.createSocket({
+    type: net.isIPv6(bindHost) ? "udp6" : "udp4",
+    reuseAddr: options.reuseAddress === true,
+    lookup: numericLookup as unknown as typeof dns.lookup,
+  });
+  let failure: unknown = null;
+  const onError = (e: unknown) => void (failure ??= e);
+  sock.on("error", onError);
+  sock.bind({ address: bindHost, port: at.port, exclusive: true });
+  sock.off("error", onError);
+  if (failure !== null) {
+    sock.close();
+    throw normalizeError(failure);
+  }
+  sock.setMulticastLoopback(options.loopback ?? true);
+  return new NodeDatagram(sock);
+}

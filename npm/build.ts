@@ -98,14 +98,39 @@ export function ensureTools(): void {
  */
 function specifierRewriter<T extends ts.Node>(
   map: (spec: string) => string,
+  forTests = false,
 ): ts.TransformerFactory<T> {
   return (context) => {
     const f = context.factory;
+    // Deno's \`import.meta.main\`, which Node 20 lacks: whether this module
+    // is the program (the test shim sets Deno.mainModule).
+    const isMain = () =>
+      f.createParenthesizedExpression(f.createStrictEquality(
+        f.createPropertyAccessExpression(
+          f.createIdentifier("Deno"),
+          "mainModule",
+        ),
+        f.createPropertyAccessExpression(
+          f.createMetaProperty(
+            ts.SyntaxKind.ImportKeyword,
+            f.createIdentifier("meta"),
+          ),
+          "url",
+        ),
+      ));
     const lit = (node: ts.Expression | undefined) =>
       node && ts.isStringLiteral(node) && map(node.text) !== node.text
         ? f.createStringLiteral(map(node.text))
         : undefined;
     const visit = (node: ts.Node): ts.Node => {
+      if (
+        forTests && ts.isPropertyAccessExpression(node) &&
+        ts.isMetaProperty(node.expression) &&
+        node.expression.keywordToken === ts.SyntaxKind.ImportKeyword &&
+        node.name.text === "main"
+      ) {
+        return isMain();
+      }
       if (ts.isImportDeclaration(node)) {
         const s = lit(node.moduleSpecifier);
         if (s) {
@@ -343,7 +368,12 @@ function compileTests(tree: Tree): void {
     if (r.endsWith("_test.ts")) entries.push(outRel.slice("test/".length));
   }
   for (const file of listTs(path.join(NPM, "test"))) {
-    tree.set(`test/${path.basename(file, ".ts")}.js`, transpile(file, toJs));
+    // The shim's import of the runtime goes to the built one.
+    const map = (spec: string) =>
+      spec === "../../_runtime/node.ts"
+        ? "../esm/_runtime/node.js"
+        : toJs(spec);
+    tree.set(`test/${path.basename(file, ".ts")}.js`, transpile(file, map));
   }
   tree.set("test/entries.json", JSON.stringify(entries, null, 2) + "\n");
 }
@@ -358,7 +388,7 @@ function transpile(file: string, map: (spec: string) => string): string {
       newLine: ts.NewLineKind.LineFeed,
     },
     reportDiagnostics: false,
-    transformers: { after: [specifierRewriter(map)] },
+    transformers: { after: [specifierRewriter(map, true)] },
   });
   return out.outputText;
 }

@@ -13,6 +13,17 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Readable, Writable } from "node:stream";
 import { test as nodeTest, type TestContext } from "node:test";
+import { fileURLToPath, pathToFileURL } from "node:url";
+// The built package's own runtime layer, for the tests' raw TCP peers
+// (Deno.connect, Deno.listen): a thin layer over node:net.
+import {
+  connectStream,
+  listenStream,
+  type StreamConn,
+  type StreamListener,
+} from "../../_runtime/node.ts";
+
+const SHIM = fileURLToPath(import.meta.url);
 
 // ------------------------------------------------------------------ skips
 
@@ -38,6 +49,29 @@ const SKIPS: readonly Skip[] = [
     file: "dns/permissions_test.js",
     reason:
       "Deno permissions: runs `deno run` without --allow-read/--allow-sys; Node.js grants these",
+  },
+  {
+    file: "reliability/privilege_test.js",
+    reason:
+      "Deno permissions: runs `deno test` under --allow-net=127.0.0.1 only; Node.js has no such flags",
+  },
+  {
+    file: "socket/datagram_test.js",
+    name: /--unstable-net/,
+    reason:
+      "Deno's --unstable-net flag: node:dgram needs no flag, datagram sockets always exist",
+  },
+  {
+    file: "socket/datagram_test.js",
+    name: /^datagram: Unix/,
+    reason:
+      "AF_UNIX SOCK_DGRAM: node:dgram has only UDP sockets (pysocket gives EOPNOTSUPP on Node.js)",
+  },
+  {
+    file: "interop/datagram_cpython_test.js",
+    name: /AF_UNIX datagrams/,
+    reason:
+      "AF_UNIX SOCK_DGRAM: node:dgram has only UDP sockets (pysocket gives EOPNOTSUPP on Node.js)",
   },
   {
     file: "socket/options_test.js",
@@ -269,10 +303,26 @@ class Command {
       : { ...process.env, ...this.#opts.env };
   }
 
+  // `Deno.execPath()` is node here: a Deno CLI call on it (`run FILE`,
+  // `eval CODE`) becomes the same program run by node with this shim.
+  #argv(): string[] {
+    const args = this.#opts.args ?? [];
+    if (this.#cmd !== process.execPath) return args;
+    const rest = args.slice(1).filter((a) => !a.startsWith("-"));
+    if (args[0] === "run" || args[0] === "test") {
+      const at = args.indexOf(rest[0], 1);
+      return ["--import", SHIM, ...args.slice(at)];
+    }
+    if (args[0] === "eval") {
+      return ["--import", SHIM, "--input-type=module", "-e", rest[0]];
+    }
+    return args;
+  }
+
   spawn(): ChildProcess {
     const o = this.#opts;
     return new ChildProcess(
-      childProcess.spawn(this.#cmd, o.args ?? [], {
+      childProcess.spawn(this.#cmd, this.#argv(), {
         cwd: o.cwd,
         env: this.#env(),
         stdio: [
@@ -296,7 +346,7 @@ class Command {
 
   outputSync(): CommandOutput {
     const o = this.#opts;
-    const r = childProcess.spawnSync(this.#cmd, o.args ?? [], {
+    const r = childProcess.spawnSync(this.#cmd, this.#argv(), {
       cwd: o.cwd,
       env: this.#env(),
       stdio: [
@@ -411,6 +461,78 @@ class DatagramConn {
   }
 }
 
+// ---------------------------------------------------------------- raw TCP
+
+class TcpConn {
+  readonly #conn: StreamConn;
+  constructor(conn: StreamConn) {
+    this.#conn = conn;
+  }
+  get localAddr() {
+    return this.#conn.localAddr;
+  }
+  get remoteAddr() {
+    return this.#conn.remoteAddr;
+  }
+  read(p: Uint8Array) {
+    return this.#conn.read(p);
+  }
+  write(p: Uint8Array) {
+    return this.#conn.write(p);
+  }
+  closeWrite() {
+    return this.#conn.closeWrite();
+  }
+  close() {
+    this.#conn.close();
+  }
+  setNoDelay(on = true) {
+    this.#conn.setNoDelay(on);
+  }
+  setKeepAlive(on = true) {
+    this.#conn.setKeepAlive(on);
+  }
+  [Symbol.dispose]() {
+    try {
+      this.close();
+    } catch {
+      // Closed already.
+    }
+  }
+}
+
+class TcpListener {
+  readonly #l: StreamListener;
+  constructor(l: StreamListener) {
+    this.#l = l;
+  }
+  get addr() {
+    return this.#l.addr;
+  }
+  async accept() {
+    return new TcpConn(await this.#l.accept());
+  }
+  close() {
+    this.#l.close();
+  }
+  [Symbol.dispose]() {
+    try {
+      this.close();
+    } catch {
+      // Closed already.
+    }
+  }
+  async *[Symbol.asyncIterator]() {
+    for (;;) {
+      try {
+        yield await this.accept();
+      } catch {
+        return;
+      }
+    }
+  }
+}
+
 // ------------------------------------------------------------- the rest
 
 function makeTempDirSync(o: { prefix?: string; suffix?: string } = {}) {
@@ -515,6 +637,23 @@ const Deno = {
   stat: async (p: string | URL) => fileInfo(await fs.promises.stat(p)),
   utime: (p: string | URL, atime: number | Date, mtime: number | Date) =>
     fs.promises.utimes(p, atime, mtime),
+  connect: async (o: { hostname?: string; port: number }) =>
+    new TcpConn(
+      await connectStream({
+        transport: "tcp",
+        hostname: o.hostname ?? "127.0.0.1",
+        port: o.port,
+      }),
+    ),
+  listen: (o: { hostname?: string; port: number }) =>
+    new TcpListener(
+      listenStream({
+        transport: "tcp",
+        hostname: o.hostname ?? "0.0.0.0",
+        port: o.port,
+      }),
+    ),
+  mainModule: pathToFileURL(process.argv[1] ?? "").href,
   listenDatagram: (o: { hostname?: string; port: number }) =>
     new DatagramConn(o),
   resolveDns: (
@@ -533,16 +672,45 @@ const Deno = {
   },
 };
 
-// Deno's `unload` event, which test helpers use to clean up at exit.
+// Deno's global `unload` and `unhandledrejection` events, which the test
+// helpers listen to.
+type Listener = (e: Event & { reason?: unknown }) => void;
+const rejectionListeners = new Set<Listener>();
+process.on("unhandledRejection", (reason, promise) => {
+  let prevented = false;
+  const e = Object.assign(new Event("unhandledrejection"), {
+    reason,
+    promise,
+  });
+  e.preventDefault = () => void (prevented = true);
+  for (const l of rejectionListeners) l(e);
+  if (!prevented) {
+    process.exitCode = 1;
+    console.error("unhandled rejection:", reason);
+  }
+});
+const unloadListeners = new Map<Listener, () => void>();
 if (
   typeof (globalThis as { addEventListener?: unknown }).addEventListener !==
     "function"
 ) {
   Object.defineProperty(globalThis, "addEventListener", {
-    value: (type: string, listener: (e: Event) => void) => {
+    value: (type: string, listener: Listener) => {
+      if (type === "unhandledrejection") rejectionListeners.add(listener);
       if (type === "unload") {
-        process.once("exit", () => listener(new Event("unload")));
+        const run = () => listener(new Event("unload"));
+        unloadListeners.set(listener, run);
+        process.once("exit", run);
       }
+    },
+    configurable: true,
+    writable: true,
+  });
+  Object.defineProperty(globalThis, "removeEventListener", {
+    value: (type: string, listener: Listener) => {
+      if (type === "unhandledrejection") rejectionListeners.delete(listener);
+      const run = unloadListeners.get(listener);
+      if (type === "unload" && run) process.off("exit", run);
     },
     configurable: true,
     writable: true,
