@@ -1,0 +1,71 @@
+#!/bin/sh
+# The npm build, checked: builds npm/dist twice (identical, or it fails),
+# runs the test suite on Node.js against the build, then installs the packed
+# package into a fresh directory and runs the smoke programs (ES module and
+# CommonJS) and a strict tsc over a consumer file.
+#
+#   npm/ci.sh
+#
+# Prints two parseable lines (and exits non-zero when anything failed):
+#   node tests: P passed, F failed, S skipped
+#   npm smoke: P passed, F failed
+set -u
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+DENO=${DENO:-deno}
+status=0
+
+"$DENO" run -A --no-lock npm/build.ts --verify || exit 1
+
+# ------------------------------------------------------------ Node tests
+TAP=$(mktemp)
+(
+  cd npm/dist/test &&
+    node --import ./deno.js --test \
+      --test-reporter=spec --test-reporter-destination=stdout \
+      --test-reporter=tap --test-reporter-destination="$TAP" \
+      $(node -p "require('./entries.json').join(' ')")
+) || status=1
+count() { sed -n "s/^# $1 \([0-9][0-9]*\)\$/\1/p" "$TAP" | tail -1; }
+pass=$(count pass)
+fail=$(count fail)
+cancelled=$(count cancelled)
+skipped=$(count skipped)
+rm -f "$TAP"
+fail=$((${fail:-0} + ${cancelled:-0}))
+echo "node tests: ${pass:-0} passed, $fail failed, ${skipped:-0} skipped"
+[ "$fail" -eq 0 ] || status=1
+
+# ------------------------------------------------------------ smoke test
+SMOKE=$(mktemp -d)
+spass=0
+sfail=0
+check() {
+  name=$1
+  shift
+  if "$@"; then
+    spass=$((spass + 1))
+  else
+    sfail=$((sfail + 1))
+    echo "npm smoke: FAILED $name"
+  fi
+}
+(cd npm/dist && npm pack --silent --pack-destination "$SMOKE" >/dev/null) ||
+  sfail=$((sfail + 1))
+cp npm/smoke/roundtrip.mjs npm/smoke/roundtrip.cjs npm/smoke/consumer.ts \
+  npm/smoke/tsconfig.json "$SMOKE/"
+(
+  cd "$SMOKE" &&
+    printf '{ "name": "pysocket-smoke", "private": true }\n' >package.json &&
+    npm install --silent --no-audit --no-fund --prefer-offline \
+      ./pysocket-*.tgz typescript@5.9.3 @types/node@20.19.43
+) || sfail=$((sfail + 1))
+check "ES module round trips" sh -c "cd '$SMOKE' && node roundtrip.mjs"
+check "CommonJS round trips" sh -c "cd '$SMOKE' && node roundtrip.cjs"
+check "tsc --noEmit (strict) over a consumer" \
+  sh -c "cd '$SMOKE' && node node_modules/typescript/bin/tsc -p tsconfig.json"
+rm -rf "$SMOKE"
+echo "npm smoke: $spass passed, $sfail failed"
+[ "$sfail" -eq 0 ] || status=1
+cd "$ROOT"
+exit $status
