@@ -52,8 +52,11 @@ check() {
 }
 (cd npm/dist && npm pack --silent --pack-destination "$SMOKE" >/dev/null) ||
   sfail=$((sfail + 1))
-cp npm/smoke/roundtrip.mjs npm/smoke/roundtrip.cjs npm/smoke/consumer.ts \
-  npm/smoke/tsconfig.json "$SMOKE/"
+# Kept as *.in in the repository, so that deno check and lint skip them.
+for f in roundtrip.mjs roundtrip.cjs consumer.ts; do
+  cp "npm/smoke/$f.in" "$SMOKE/$f"
+done
+cp npm/smoke/tsconfig.json "$SMOKE/"
 (
   cd "$SMOKE" &&
     printf '{ "name": "pysocket-smoke", "private": true }\n' >package.json &&
