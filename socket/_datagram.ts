@@ -34,6 +34,10 @@ export const OVERHEAD = 256;
 // (212,992 by default on Linux).
 const UDP_RECEIVE = 65536;
 const UNIX_RECEIVE = 256 * 1024;
+// Datagrams are received straight into a slab, one after another, and
+// handed out as views of it: no copy and no allocation per datagram. A new
+// slab starts when the room left is less than the largest datagram.
+const SLAB_DATAGRAMS = 8;
 
 /** One received datagram: its bytes and where it came from. */
 export interface Datagram {
@@ -75,6 +79,8 @@ export class DatagramCore {
   readonly #family: number;
   #sock: DatagramSocket | null = null;
   #buf: Uint8Array | null = null;
+  #max = 0;
+  #off = 0;
   #queue: Datagram[] = [];
   #head = 0;
   #queued = 0;
@@ -91,6 +97,9 @@ export class DatagramCore {
   readonly #changed = new Signal();
 
   readonly #inflight = new Set<Promise<unknown>>();
+  // Sends in flight, and who waits for them to be out (close).
+  #sending = 0;
+  #drained: (() => void) | null = null;
   #optionError: Error | null = null;
   readonly #groups = new Map<string, Group>();
   #broadcast = false;
@@ -129,9 +138,8 @@ export class DatagramCore {
     this.#loop = loop;
     const named = !("path" in sock.addr) || sock.addr.path !== null;
     if (named) {
-      this.#buf = new Uint8Array(
-        this.#family === AF_UNIX ? UNIX_RECEIVE : UDP_RECEIVE,
-      );
+      this.#max = this.#family === AF_UNIX ? UNIX_RECEIVE : UDP_RECEIVE;
+      this.#buf = new Uint8Array(this.#max * SLAB_DATAGRAMS);
       this.#pump();
     }
     for (const g of this.#groups.values()) this.#join(g);
@@ -153,22 +161,32 @@ export class DatagramCore {
    */
   async next(mode: WaitMode, peek: boolean): Promise<Datagram> {
     for (;;) {
-      this.#checkOpen();
-      this.#throwOptionError();
-      if (this.#head < this.#queue.length) {
-        const dg = this.#queue[this.#head];
-        if (!peek) this.#shift(dg);
-        return dg;
-      }
-      if (this.#error) {
-        const e = this.#error;
-        this.#error = null;
-        this.#pump();
-        throw e;
-      }
+      const dg = this.poll(peek);
+      if (dg !== null) return dg;
       if (mode.nonblocking) throw osError(errno.EAGAIN);
       await this.#changed.wait(mode.deadline);
     }
+  }
+
+  /**
+   * The next datagram if one is queued, else `null`, without waiting; a
+   * pending receive or option error is thrown once instead.
+   */
+  poll(peek: boolean): Datagram | null {
+    this.#checkOpen();
+    this.#throwOptionError();
+    if (this.#head < this.#queue.length) {
+      const dg = this.#queue[this.#head];
+      if (!peek) this.#shift(dg);
+      return dg;
+    }
+    if (this.#error) {
+      const e = this.#error;
+      this.#error = null;
+      this.#pump();
+      throw e;
+    }
+    return null;
   }
 
   #shift(dg: Datagram): void {
@@ -192,8 +210,9 @@ export class DatagramCore {
       this.dropped++;
       return;
     }
-    // The runtime wrote into the shared buffer: keep a copy of this one.
-    this.#queue.push({ data: data.slice(), from });
+    // Kept where it landed: the slab's room after it is used next.
+    this.#off += data.length;
+    this.#queue.push({ data, from });
     this.#queued += cost;
     this.#changed.notify();
   }
@@ -205,7 +224,15 @@ export class DatagramCore {
       this.#receiving !== null || this.#closed || sock === null ||
       buf === null || this.#error !== null || this.#sendQueue.length > 0
     ) return;
-    this.#receiving = sock.receive(buf).then(
+    if (buf.length - this.#off < this.#max) {
+      this.#buf = new Uint8Array(this.#max * SLAB_DATAGRAMS);
+      this.#off = 0;
+    }
+    const room = (this.#buf as Uint8Array).subarray(
+      this.#off,
+      this.#off + this.#max,
+    );
+    this.#receiving = sock.receive(room).then(
       ([data, from]) => {
         this.#receiving = null;
         this.#waking = false;
@@ -248,10 +275,14 @@ export class DatagramCore {
     const sent = this.#buf !== null && this.#family === AF_UNIX
       ? this.#sendUnix(data, to)
       : sock.send(data, to);
-    const tracked = this.#track(sent);
-    const mapped = tracked.then(
-      (n) => n,
+    this.#sending++;
+    const mapped = sent.then(
+      (n) => {
+        if (--this.#sending === 0 && this.#drained) this.#drained();
+        return n;
+      },
       (e) => {
+        if (--this.#sending === 0 && this.#drained) this.#drained();
         throw this.#closed && !(e instanceof Error && "errno" in e)
           ? osError(errno.EBADF)
           : fromRuntimeError(e);
@@ -500,10 +531,13 @@ export class DatagramCore {
       }
       return (this.#receiving ?? Promise.resolve()).then(() => {});
     };
-    if (this.#inflight.size === 0) {
+    const sends = this.#sending === 0
+      ? null
+      : new Promise<void>((resolve) => this.#drained = resolve);
+    if (this.#inflight.size === 0 && sends === null) {
       this.#done = finish();
     } else {
-      this.#done = Promise.all([...this.#inflight]).then(finish);
+      this.#done = Promise.all([...this.#inflight, sends]).then(finish);
     }
     return this.#done;
   }

@@ -32,7 +32,7 @@ import {
   pythonAddress,
   unboundAddress,
 } from "./_description.ts";
-import { DatagramCore, wildcardHost } from "./_datagram.ts";
+import { type Datagram, DatagramCore, wildcardHost } from "./_datagram.ts";
 import { resolveAddress } from "./_resolve.ts";
 import type { WaitMode } from "./_stream.ts";
 
@@ -297,35 +297,53 @@ function sendTo(
 }
 
 /** `recvfrom`: one datagram, cut to `bufsize` (the rest is dropped). */
-export async function recvfrom(
+export function recvfrom(
   d: Description,
   bufsize: number,
   flags: number,
   mode: WaitMode,
 ): Promise<[Uint8Array, Address | null]> {
-  const c = core(d);
-  const peek = (flags & MSG_PEEK) !== 0;
-  const dg = await c.next(mode, peek);
-  let data = dg.data;
-  if (data.length > bufsize) data = data.subarray(0, bufsize);
-  // A peeked datagram stays queued: the caller gets its own copy.
-  if (peek) data = data.slice();
-  if (bufsize === 0) data = EMPTY;
-  return [data, sender(d.family, dg.from)];
+  try {
+    const c = core(d);
+    const peek = (flags & MSG_PEEK) !== 0;
+    const shape = (dg: Datagram): [Uint8Array, Address | null] => {
+      let data = dg.data;
+      if (data.length > bufsize) data = data.subarray(0, bufsize);
+      // A peeked datagram stays queued: the caller gets its own copy.
+      if (peek) data = data.slice();
+      if (bufsize === 0) data = EMPTY;
+      return [data, sender(d.family, dg.from)];
+    };
+    // What is queued is taken at once, without a wait.
+    const dg = c.poll(peek);
+    if (dg !== null) return Promise.resolve(shape(dg));
+    return c.next(mode, peek).then(shape);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 /** `recvfrom_into`: one datagram into `dst`; resolves to the count copied. */
-export async function recvfromInto(
+export function recvfromInto(
   d: Description,
   dst: Uint8Array,
   flags: number,
   mode: WaitMode,
 ): Promise<[number, Address | null]> {
-  const c = core(d);
-  const dg = await c.next(mode, (flags & MSG_PEEK) !== 0);
-  const n = Math.min(dst.length, dg.data.length);
-  dst.set(n === dg.data.length ? dg.data : dg.data.subarray(0, n));
-  return [n, sender(d.family, dg.from)];
+  try {
+    const c = core(d);
+    const peek = (flags & MSG_PEEK) !== 0;
+    const shape = (dg: Datagram): [number, Address | null] => {
+      const n = Math.min(dst.length, dg.data.length);
+      dst.set(n === dg.data.length ? dg.data : dg.data.subarray(0, n));
+      return [n, sender(d.family, dg.from)];
+    };
+    const dg = c.poll(peek);
+    if (dg !== null) return Promise.resolve(shape(dg));
+    return c.next(mode, peek).then(shape);
+  } catch (e) {
+    return Promise.reject(e);
+  }
 }
 
 function sender(family: number, from: RuntimeAddr): Address | null {
