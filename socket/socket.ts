@@ -488,25 +488,29 @@ export class Socket
    * console.log(new TextDecoder().decode(data)); // ping
    * ```
    */
-  async sendto(
+  sendto(
     data: Uint8Array | ArrayBufferView | ArrayBuffer | string,
     flagsOrAddress: number | Address,
     address?: Address,
   ): Promise<number> {
-    const d = this.#desc();
-    const bytes = toBytes(data);
-    let flags = 0;
-    let target: unknown = flagsOrAddress;
-    if (address !== undefined) {
-      flags = toInt(flagsOrAddress);
-      target = address;
+    try {
+      const d = this.#desc();
+      const bytes = toBytes(data);
+      let flags = 0;
+      let target: unknown = flagsOrAddress;
+      if (address !== undefined) {
+        flags = toInt(flagsOrAddress);
+        target = address;
+      }
+      const parsed = parseSockaddr(d.family, target, "sendto");
+      if (!this.#isDatagram(d)) {
+        // A connected stream ignores the address, as Linux does; else EPIPE.
+        return this.#stream(d, true).send(bytes, this.#mode(flags));
+      }
+      return dgram.send(d, bytes, parsed, this.#mode(flags));
+    } catch (e) {
+      return Promise.reject(e);
     }
-    const parsed = parseSockaddr(d.family, target, "sendto");
-    if (!this.#isDatagram(d)) {
-      // A connected stream ignores the address, as Linux does; else EPIPE.
-      return await this.#stream(d, true).send(bytes, this.#mode(flags));
-    }
-    return await dgram.send(d, bytes, parsed, this.#mode(flags));
   }
 
   // -------------------------------------------------------------- receive
@@ -602,18 +606,22 @@ export class Socket
    * console.log(from[0]); // 127.0.0.1
    * ```
    */
-  async recvfrom(
+  recvfrom(
     bufsize: number,
     flags = 0,
   ): Promise<[Uint8Array, Address | null]> {
-    const d = this.#desc();
-    const n = checkBufsize(bufsize, "recvfrom");
-    toInt(flags);
-    if (this.#isDatagram(d)) {
-      return await dgram.recvfrom(d, n, flags, this.#mode(flags));
+    try {
+      const d = this.#desc();
+      const n = checkBufsize(bufsize, "recvfrom");
+      toInt(flags);
+      if (this.#isDatagram(d)) {
+        return dgram.recvfrom(d, n, flags, this.#mode(flags));
+      }
+      // A stream socket has no per-message sender: Linux gives no address.
+      return this.recv(n, flags).then((data) => [data, null]);
+    } catch (e) {
+      return Promise.reject(e);
     }
-    // A stream socket has no per-message sender: Linux gives no address.
-    return [await this.recv(n, flags), null];
   }
 
   /**
@@ -630,18 +638,22 @@ export class Socket
    * console.log(n); // 4
    * ```
    */
-  async recvfrom_into(
+  recvfrom_into(
     buffer: Uint8Array | ArrayBufferView | ArrayBuffer,
     nbytes = 0,
     flags = 0,
   ): Promise<[number, Address | null]> {
-    const d = this.#desc();
-    const dst = intoView(buffer, nbytes, "recvfrom_into");
-    toInt(flags);
-    if (this.#isDatagram(d)) {
-      return await dgram.recvfromInto(d, dst, flags, this.#mode(flags));
+    try {
+      const d = this.#desc();
+      const dst = intoView(buffer, nbytes, "recvfrom_into");
+      toInt(flags);
+      if (this.#isDatagram(d)) {
+        return dgram.recvfromInto(d, dst, flags, this.#mode(flags));
+      }
+      return this.recv_into(dst, 0, flags).then((n) => [n, null]);
+    } catch (e) {
+      return Promise.reject(e);
     }
-    return [await this.recv_into(dst, 0, flags), null];
   }
 
   // ------------------------------------------------------ shutdown, close
