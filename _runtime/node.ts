@@ -109,10 +109,31 @@ function tcpAddr(host: string | undefined, port: number | undefined) {
 }
 
 // Reads pull, as Deno's do: a connection reads from the kernel only while
-// a read() waits (its sockets have a readable high-water mark of 0 and stay
-// paused otherwise). So unread bytes stay in the kernel, where they push
-// back on the sender, and closing with unread bytes resets the connection as
-// it does on Deno; a chunk larger than the read is kept for the next one.
+// a read() waits, one chunk per read. Its sockets stay paused (a readable
+// high-water mark of 0, never flowing), so each chunk Node reads is held in
+// the stream's buffer and the handle stops reading at once, in the read
+// callback. Two things depend on that:
+//
+// - Unread bytes stay in the kernel, where they push back on the sender,
+//   and closing with unread bytes resets the connection as it does on Deno.
+//   Bytes Node has read that no read() took yet (a chunk larger than the
+//   read) are still unread to the peer: close() then resets on purpose.
+// - A reset is reported as one. libuv ends a read callback's loop with a
+//   short read (the kernel had no more), and if the kernel flagged a
+//   hang-up in the same wake-up while the handle is still reading, libuv
+//   reports the end of the stream without asking the kernel, which would
+//   have said ECONNRESET when the hang-up is a reset behind data. In flowing
+//   mode (a 'data' listener) Node keeps the handle reading after a chunk; a
+//   read() made while Node delivers a chunk (its promise reactions run
+//   before control goes back to libuv) would start it again too. So after a
+//   short chunk the next kernel read starts only once libuv's loop has moved
+//   on (setImmediate): the handle is not reading when libuv looks, and the
+//   next read() gets the kernel's own answer (ECONNRESET, or 0 at a real
+//   end). A short read means the kernel had nothing more, so waiting costs
+//   nothing; after a full chunk reads go on at once.
+
+// The size of libuv's reads on a stream (its suggested buffer size).
+const READ_SIZE = 64 * 1024;
 
 class NodeStream implements StreamConn {
   readonly #sock: net.Socket;
@@ -124,6 +145,8 @@ class NodeStream implements StreamConn {
   #eof = false;
   #closedHere = false;
   #error: unknown = null;
+  #pulling = false;
+  #holdOff = false;
   #waiter:
     | {
       p: Uint8Array;
@@ -137,7 +160,6 @@ class NodeStream implements StreamConn {
     this.localAddr = local;
     this.remoteAddr = remote;
     this.#tcp = local.transport === "tcp";
-    sock.on("data", (chunk: Uint8Array) => this.#onData(chunk));
     sock.on("end", () => {
       this.#eof = true;
       this.#settle();
@@ -152,19 +174,33 @@ class NodeStream implements StreamConn {
     });
   }
 
-  #onData(chunk: Uint8Array): void {
+  // Takes what Node has read for the waiting read(), or asks Node to read
+  // (stream.read() on an empty buffer starts the handle); 'readable' says
+  // when the chunk, the end or an error has come.
+  #pull(): void {
     const w = this.#waiter;
-    if (w !== null && this.#queued === 0) {
-      this.#waiter = null;
-      const n = Math.min(w.p.length, chunk.length);
-      w.p.set(n === chunk.length ? chunk : chunk.subarray(0, n));
-      if (n < chunk.length) this.#push(chunk.subarray(n));
-      this.#sock.pause();
-      w.resolve(n);
-      return;
+    if (w === null) return;
+    const sock = this.#sock;
+    if (!this.#pulling) {
+      this.#pulling = true;
+      // Added on the first read: the listener makes Node start a read.
+      sock.on("readable", () => this.#pull());
     }
-    this.#push(chunk);
-    this.#sock.pause();
+    if (this.#holdOff && sock.readableLength === 0) return;
+    const chunk = sock.read() as Uint8Array | null;
+    if (chunk === null) return;
+    if (chunk.length < READ_SIZE) {
+      this.#holdOff = true;
+      setImmediate(() => {
+        this.#holdOff = false;
+        this.#pull();
+      });
+    }
+    this.#waiter = null;
+    const n = Math.min(w.p.length, chunk.length);
+    w.p.set(n === chunk.length ? chunk : chunk.subarray(0, n));
+    if (n < chunk.length) this.#push(chunk.subarray(n));
+    w.resolve(n);
   }
 
   #push(chunk: Uint8Array): void {
@@ -176,7 +212,6 @@ class NodeStream implements StreamConn {
   #settle(): void {
     const w = this.#waiter;
     if (w === null || this.#queued > 0) return;
-    this.#sock.pause();
     if (this.#error !== null) {
       this.#waiter = null;
       w.reject(normalizeError(this.#error));
@@ -214,8 +249,19 @@ class NodeStream implements StreamConn {
     if (p.length === 0) return Promise.resolve(0);
     return new Promise((resolve, reject) => {
       this.#waiter = { p, resolve, reject };
-      this.#sock.resume();
+      this.#pull();
     });
+  }
+
+  /**
+   * Whether the connection is still there for accept() to hand out: Deno's
+   * accept asks the kernel for the peer's address, which a connection reset
+   * since it arrived no longer has (`ENOTCONN`), and skips it.
+   */
+  stillConnected(): boolean {
+    if (!this.#tcp) return true;
+    return this.#error === null && !this.#sock.destroyed &&
+      peerName(this.#sock) !== null;
   }
 
   // After our close() a call is on a closed resource; after a reset or
@@ -260,7 +306,20 @@ class NodeStream implements StreamConn {
   close(): void {
     if (this.#closedHere) throw badResource();
     this.#closedHere = true;
-    this.#sock.destroy();
+    // Linux resets a connection closed with unread data. Node may have read
+    // that data out of the kernel (a chunk longer than the read that asked
+    // for it), so the kernel would send FIN: Node is told to reset. Not
+    // while a shutdown is under way (libuv refuses a reset then).
+    const sock = this.#sock;
+    const unread = this.#queued > 0 || sock.readableLength > 0;
+    if (
+      this.#tcp && unread && !sock.destroyed &&
+      (!sock.writableEnded || sock.writableFinished)
+    ) {
+      sock.resetAndDestroy();
+    } else {
+      sock.destroy();
+    }
   }
 
   setNoDelay(on: boolean): void {
@@ -270,6 +329,22 @@ class NodeStream implements StreamConn {
   setKeepAlive(on: boolean): void {
     if (this.#tcp) this.#sock.setKeepAlive(on);
   }
+}
+
+// The peer's address as the kernel has it now, `null` when it has none
+// (ENOTCONN: the connection was reset). Node keeps the first answer of
+// `remoteAddress`, so this asks the socket's handle, whose getpeername()
+// is what that getter calls; where the handle has none (a Node.js that
+// changed it), the kept answer is used.
+function peerName(sock: net.Socket): string | null {
+  const handle = (sock as unknown as {
+    _handle?: { getpeername?: (out: { address?: string }) => number } | null;
+  })._handle;
+  if (typeof handle?.getpeername !== "function") {
+    return sock.remoteAddress ?? null;
+  }
+  const out: { address?: string } = {};
+  return handle.getpeername(out) === 0 ? out.address ?? "" : null;
 }
 
 // Node does not report Unix socket addresses: the listener's path is the
@@ -297,7 +372,7 @@ class NodeListener implements StreamListener {
   readonly #server: net.Server;
   readonly addr: RuntimeAddr;
   readonly #unixPath: string | null;
-  readonly #ready: StreamConn[] = [];
+  readonly #ready: NodeStream[] = [];
   readonly #waiters: {
     resolve: (c: StreamConn) => void;
     reject: (e: unknown) => void;
@@ -327,14 +402,20 @@ class NodeListener implements StreamListener {
 
   accept(): Promise<StreamConn> {
     if (this.#closed) return Promise.reject(badResource());
-    const conn = this.#ready.shift();
-    if (conn) return Promise.resolve(conn);
+    // Node accepts from the kernel as connections arrive, not when asked.
+    // One reset since then is skipped here, as Deno's accept (which takes
+    // it from the kernel only now) skips it: so the outcome depends on when
+    // the reset came relative to this call, not to Node's event loop.
+    for (let conn; (conn = this.#ready.shift()) !== undefined;) {
+      if (conn.stillConnected()) return Promise.resolve(conn);
+      conn.close();
+    }
     return new Promise((resolve, reject) => {
       this.#waiters.push({ resolve, reject });
     });
   }
 
-  #wrap(sock: net.Socket): StreamConn {
+  #wrap(sock: net.Socket): NodeStream {
     const path = this.#unixPath;
     return streamOf(sock, path === null ? null : { local: path, remote: "" });
   }
