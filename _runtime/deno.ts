@@ -190,6 +190,12 @@ export interface DatagramOptions {
   readonly reuseAddress?: boolean;
   /** IP_MULTICAST_LOOP (Deno's default is off; Linux's is on). */
   readonly loopback?: boolean;
+  /**
+   * SO_RCVBUF as the socket reports it (Linux's doubled size): what the
+   * socket keeps of datagrams not yet received. Node.js gives the kernel's
+   * buffer at least this size; Deno cannot set it and keeps its default.
+   */
+  readonly receiveBufferSize?: number;
 }
 
 /** A joined multicast group. */

@@ -813,6 +813,12 @@ export interface DatagramOptions {
   readonly reuseAddress?: boolean;
   /** IP_MULTICAST_LOOP (Deno's default is off; Linux's is on). */
   readonly loopback?: boolean;
+  /**
+   * SO_RCVBUF as the socket reports it (Linux's doubled size): what the
+   * socket keeps of datagrams not yet received. Node.js gives the kernel's
+   * buffer at least this size; Deno cannot set it and keeps its default.
+   */
+  readonly receiveBufferSize?: number;
 }
 
 /** A joined multicast group. */
@@ -870,8 +876,10 @@ function numericLookup(
   (cb as NonNullable<typeof callback>)(null, bare, net.isIP(bare) || 4);
 }
 
-// Datagrams that arrived and were not yet received are kept up to this
-// many bytes; more are dropped, as a full kernel receive buffer drops them.
+// libuv takes datagrams from the kernel as they arrive, not when asked.
+// Those not yet received are kept up to this many bytes, or the socket's
+// SO_RCVBUF where that is larger; more are dropped, as a full kernel
+// receive buffer drops them.
 const DATAGRAM_QUEUE_LIMIT = 4 * 1024 * 1024;
 
 class NodeDatagram implements DatagramSocket {
@@ -886,9 +894,11 @@ class NodeDatagram implements DatagramSocket {
   } | null = null;
   #closed = false;
   #error: unknown = null;
+  readonly #limit: number;
 
-  constructor(sock: dgram.Socket) {
+  constructor(sock: dgram.Socket, limit: number) {
     this.#sock = sock;
+    this.#limit = limit;
     const a = sock.address();
     this.addr = { transport: "udp", hostname: a.address, port: a.port };
     sock.on("message", (msg: Uint8Array, rinfo: dgram.RemoteInfo) => {
@@ -901,7 +911,7 @@ class NodeDatagram implements DatagramSocket {
       if (w !== null) {
         this.#waiter = null;
         w.resolve([fit(w.buf, msg), from]);
-      } else if (this.#queued + msg.length <= DATAGRAM_QUEUE_LIMIT) {
+      } else if (this.#queued + msg.length <= this.#limit) {
         this.#queue.push([msg, from]);
         this.#queued += msg.length;
       }
@@ -1048,5 +1058,24 @@ export function listenDatagram(
     throw normalizeError(failure);
   }
   sock.setMulticastLoopback(options.loopback ?? true);
-  return new NodeDatagram(sock);
+  const size = options.receiveBufferSize ?? 0;
+  raiseReceiveBuffer(sock, size);
+  return new NodeDatagram(sock, Math.max(DATAGRAM_QUEUE_LIMIT, size));
+}
+
+// The kernel's receive buffer holds datagrams until libuv's next read; when
+// the event loop is busy for a moment a burst of large datagrams overflows
+// Linux's default (rmem_default, 208 KiB, which counts each datagram's
+// memory, not only its bytes) and the kernel drops them. A socket that asks
+// for a larger SO_RCVBUF gets it in the kernel too (Linux doubles the size
+// it is given and caps it at rmem_max); it is never made smaller.
+function raiseReceiveBuffer(sock: dgram.Socket, size: number): void {
+  try {
+    if (size > sock.getRecvBufferSize()) {
+      sock.setRecvBufferSize(Math.ceil(size / 2));
+    }
+  } catch {
+    // The kernel keeps its own size: the datagrams still come, the socket
+    // only has less room for a burst.
+  }
 }

@@ -99,7 +99,11 @@ function open(d: Description, c: DatagramCore, sa: SockAddr | null): void {
           hostname: sa === null ? wildcardHost(d.family) : sa.host,
           port: sa === null ? 0 : sa.port,
         },
-        { reuseAddress: d.options.reuseaddr !== 0, loopback: loop },
+        {
+          reuseAddress: d.options.reuseaddr !== 0,
+          loopback: loop,
+          receiveBufferSize: d.options.rcvbuf,
+        },
       );
     }
   } catch (e) {
