@@ -129,11 +129,24 @@ export function listenStream(
   }));
 }
 
-/** Connects; aborting `signal` abandons the attempt. */
+/** Whether connectStream can connect from a chosen local address (TCP). */
+export const CAN_CONNECT_FROM_LOCAL: boolean = false;
+
+/**
+ * Connects; aborting `signal` abandons the attempt. Deno cannot connect
+ * from a chosen local address: given `local`, it rejects with NotSupported
+ * (see CAN_CONNECT_FROM_LOCAL).
+ */
 export async function connectStream(
   target: StreamTarget,
   signal?: AbortSignal,
+  local?: { readonly hostname: string; readonly port: number },
 ): Promise<StreamConn> {
+  if (local !== undefined) {
+    throw new Deno.errors.NotSupported(
+      "Operation not supported: Deno cannot connect from a chosen local address or port",
+    );
+  }
   if (target.transport === "unix") {
     return new DenoStream(
       await Deno.connect({ transport: "unix", path: target.path }),

@@ -544,16 +544,37 @@ function abortError(): DOMException {
 // A readable high-water mark of 0 (the option is not in Node's typings).
 const PULL: object = { readableHighWaterMark: 0 };
 
-/** Connects; aborting `signal` abandons the attempt. */
+/** Whether connectStream can connect from a chosen local address (TCP). */
+export const CAN_CONNECT_FROM_LOCAL: boolean = true;
+
+/**
+ * Connects; aborting `signal` abandons the attempt. A TCP connection is
+ * made from `local` when given (see CAN_CONNECT_FROM_LOCAL).
+ */
 export function connectStream(
   target: StreamTarget,
   signal?: AbortSignal,
+  local?: { readonly hostname: string; readonly port: number },
 ): Promise<StreamConn> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(abortError());
       return;
     }
+    if (local !== undefined && target.transport === "unix") {
+      reject(runtimeError(
+        "NotSupported",
+        "EOPNOTSUPP",
+        "Operation not supported: Node.js cannot connect a Unix socket from a bound path",
+      ));
+      return;
+    }
+    const from = local === undefined ? {} : {
+      localAddress: local.hostname.startsWith("[")
+        ? local.hostname.slice(1, -1)
+        : local.hostname,
+      localPort: local.port,
+    };
     const sock = target.transport === "unix"
       ? net.connect({
         path: target.path,
@@ -565,6 +586,7 @@ export function connectStream(
         port: target.port,
         allowHalfOpen: true,
         autoSelectFamily: false,
+        ...from,
         ...PULL,
       });
     // Paused before it connects, so nothing is read until a read() asks.

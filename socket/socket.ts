@@ -5,6 +5,7 @@
  */
 
 import {
+  CAN_CONNECT_FROM_LOCAL,
   connectStream,
   listenStream,
   type StreamConn,
@@ -342,11 +343,11 @@ export class Socket
     const mode = this.#mode();
     const sa = await resolveAddress(parsed);
     checkConnectable(d);
-    if (d.state === "bound") releaseLocalBind(d);
+    const local = d.state === "bound" ? releaseLocalBind(d) : undefined;
     const target = streamTarget(sa);
     if (mode.nonblocking) {
       d.state = "connecting";
-      d.connecting = connectStream(target).then(
+      d.connecting = connectStream(target, undefined, local).then(
         (conn) => {
           d.connecting = null;
           if (d.state === "closed") {
@@ -370,7 +371,7 @@ export class Socket
     d.state = "connecting";
     let conn: StreamConn;
     try {
-      conn = await connectWithDeadline(target, mode);
+      conn = await connectWithDeadline(target, mode, local);
     } catch (e) {
       if (d.state === "connecting") d.state = "new";
       throw e;
@@ -1179,12 +1180,20 @@ function checkConnectable(d: Description): void {
 
 // Deno cannot connect from a bound socket. A bind to the wildcard address
 // and port 0 asked for nothing a fresh connection does not give, so that
-// one is let go; anything more specific cannot be honoured.
-function releaseLocalBind(d: Description): void {
+// one is let go; anything more specific cannot be honoured there. A runtime
+// that can (CAN_CONNECT_FROM_LOCAL: Node.js) connects from the address the
+// bind took, which is given back here once the bind lets it go.
+function releaseLocalBind(
+  d: Description,
+): { hostname: string; port: number } | undefined {
   const b = d.bound;
   const wild = b !== null && b.port === 0 &&
     (b.host === "0.0.0.0" || b.host === "::");
-  if (!wild) {
+  const addr = d.listener?.listener.addr;
+  const local = !wild && CAN_CONNECT_FROM_LOCAL && addr?.transport === "tcp"
+    ? { hostname: addr.hostname, port: addr.port }
+    : undefined;
+  if (!wild && local === undefined) {
     throw osError(
       errno.EOPNOTSUPP,
       "Operation not supported: Deno cannot connect from a chosen local address or port; connect without bind",
@@ -1194,16 +1203,20 @@ function releaseLocalBind(d: Description): void {
   d.listener = null;
   d.bound = null;
   d.state = "new";
+  return local;
 }
 
 async function connectWithDeadline(
   target: StreamTarget,
   mode: WaitMode,
+  local?: { hostname: string; port: number },
 ): Promise<StreamConn> {
   try {
-    if (mode.deadline === null) return await connectStream(target);
+    if (mode.deadline === null) {
+      return await connectStream(target, undefined, local);
+    }
     const abort = new AbortController();
-    const attempt = connectStream(target, abort.signal);
+    const attempt = connectStream(target, abort.signal, local);
     try {
       return await raceDeadline(attempt, mode.deadline);
     } catch (e) {
