@@ -13,6 +13,8 @@ interface Impl {
   /** Why this column cannot run here, or `null` when it can. */
   missing(): Promise<string | null>;
   command(role: string, ...args: string[]): Deno.Command;
+  /** The UDP peer: `server`, or `client <port> <seconds> <window>`. */
+  udp(role: string, ...args: string[]): Deno.Command;
 }
 
 async function runs(cmd: string, args: string[]): Promise<boolean> {
@@ -49,6 +51,20 @@ function denoImpl(name: string, impl: string): Impl {
           ...args,
         ]),
       ),
+    udp: (role, ...args) =>
+      new Deno.Command(
+        Deno.execPath(),
+        spawnOptions([
+          "run",
+          "-A",
+          "--unstable-net",
+          "--no-check",
+          here("./_udp_peer.ts"),
+          impl,
+          role,
+          ...args,
+        ]),
+      ),
   };
 }
 
@@ -71,6 +87,16 @@ function nodeImpl(name: string, impl: string): Impl {
         "node",
         spawnOptions([here("./_node_peer.mjs"), impl, role, ...args]),
       ),
+    udp: (role, ...args) =>
+      new Deno.Command(
+        "node",
+        spawnOptions([
+          here("./_node_udp_peer.mjs"),
+          impl === "net" ? "dgram" : impl,
+          role,
+          ...args,
+        ]),
+      ),
   };
 }
 
@@ -83,13 +109,21 @@ const CPYTHON: Impl = {
       "python3",
       spawnOptions([here("./_tcp_peer.py"), "cpython", role, ...args]),
     ),
+  udp: (role, ...args) =>
+    new Deno.Command(
+      "python3",
+      spawnOptions([here("./_udp_peer.py"), role, ...args]),
+    ),
 };
+
+const RAW_DENO = "raw Deno (Conn / DatagramConn)";
+const UDP_WINDOW = 64;
 
 const IMPLS: readonly Impl[] = [
   denoImpl("pysocket (Deno)", "pysocket"),
-  denoImpl("raw Deno", "deno"),
+  denoImpl("raw Deno (Conn / DatagramConn)", "deno"),
   nodeImpl("pysocket (Node)", "pysocket"),
-  nodeImpl("raw node:net", "net"),
+  nodeImpl("raw node:net / node:dgram", "net"),
   CPYTHON,
 ];
 
@@ -159,6 +193,8 @@ function quantile(xs: number[], q: number): number {
 }
 
 interface Figures {
+  udp: number;
+  udpLost: number;
   gibps: number;
   median: number;
   p99: number;
@@ -180,20 +216,48 @@ async function connects(impl: Impl, count: number): Promise<number> {
   });
 }
 
+// 1 KiB datagrams echoed with UDP_WINDOW in flight for `seconds`; the
+// round trips per second and the datagrams lost.
+async function udpEcho(impl: Impl, seconds: number): Promise<[number, number]> {
+  const server = impl.udp("server").spawn();
+  const serverOut = new Lines(server.stdout);
+  await server.stdin.close();
+  try {
+    const port = await serverOut.next();
+    const client = impl.udp("client", port, String(seconds), String(UDP_WINDOW))
+      .spawn();
+    await client.stdin.close();
+    const out = await client.output();
+    if (!out.success) throw new Error(`${impl.name} UDP client failed`);
+    const r = JSON.parse(new TextDecoder().decode(out.stdout).trim());
+    return [r.received / r.seconds, r.lost];
+  } finally {
+    await serverOut.drain();
+    await server.status;
+  }
+}
+
 async function measureAll(
   impls: Impl[],
   quick: boolean,
 ): Promise<Map<string, Figures>> {
   const bytes = quick ? GIB / 4 : GIB;
   const connectCount = quick ? 1000 : 3000;
-  const best = new Map<string, { gibps: number; connects: number }>();
+  const best = new Map<
+    string,
+    { gibps: number; connects: number; udp: number; udpLost: number }
+  >();
   // Interleaved rounds: a noisy moment on a small machine does not land on
   // one column only. The best round counts.
   for (let r = 0; r < 3; r++) {
     for (const impl of impls) {
-      const b = best.get(impl.name) ?? { gibps: 0, connects: 0 };
+      const b = best.get(impl.name) ??
+        { gibps: 0, connects: 0, udp: 0, udpLost: 0 };
       b.gibps = Math.max(b.gibps, await bulk(impl, bytes));
       b.connects = Math.max(b.connects, await connects(impl, connectCount));
+      const [udp, lost] = await udpEcho(impl, quick ? 1 : 3);
+      b.udp = Math.max(b.udp, udp);
+      b.udpLost += lost;
       best.set(impl.name, b);
     }
   }
@@ -240,7 +304,7 @@ export async function run(quick: boolean): Promise<Section> {
   }
   const results = await measureAll(impls, quick);
   const py = results.get("pysocket (Deno)")!;
-  const raw = results.get("raw Deno")!;
+  const raw = results.get(RAW_DENO)!;
   const cp = results.get("CPython");
   const header = [
     "workload",
@@ -274,6 +338,7 @@ export async function run(quick: boolean): Promise<Section> {
       check("bulk", py.gibps / raw.gibps, 0.95),
       check("ping-pong", raw.median / py.median, 0.9),
       check("connect/accept", py.connects / raw.connects, 0.9),
+      check("UDP", py.udp / raw.udp, 0.9),
       check("idle memory", raw.idleBytes / py.idleBytes, 1 / 1.5),
     ].join("; "),
     `bulk: ${
@@ -284,7 +349,10 @@ export async function run(quick: boolean): Promise<Section> {
       `Ping-pong: ${
         quick ? "5,000" : "50,000"
       } round trips of 64 bytes, first 10% dropped. ` +
-      "Idle: the server's RSS growth while holding 1,000 connections, each with a pending 1 KiB receive.",
+      "Idle: the server's RSS growth while holding 1,000 connections, each with a pending 1 KiB receive. " +
+      `UDP: 1 KiB datagrams echoed with ${UDP_WINDOW} in flight for ${
+        quick ? 1 : 3
+      } s, best of 3 interleaved rounds.`,
   );
   return {
     title: "Loopback network",
@@ -293,6 +361,13 @@ export async function run(quick: boolean): Promise<Section> {
       row("TCP bulk (GiB/s)", (x) => x.gibps, 2, true),
       row("TCP ping-pong median (µs)", (x) => x.median, 1, false),
       row("TCP ping-pong p99 (µs)", (x) => x.p99, 1, false),
+      row("UDP 1 KiB echo round trips (per s)", (x) => x.udp, 0, true),
+      [
+        "UDP datagrams lost (all rounds)",
+        ...impls.map((i) => String(results.get(i.name)!.udpLost)),
+        "",
+        ...(cp ? [""] : []),
+      ],
       row("connect + accept + close (per s)", (x) => x.connects, 0, true),
       row(
         "idle connection memory (KiB each)",
