@@ -69,6 +69,8 @@ def server(workload, count=0):
 
 def client(workload, port, amount):
     if workload == "connect":
+        for _ in range(amount // 5):
+            socket.create_connection(("127.0.0.1", port)).close()
         start = time.perf_counter()
         for _ in range(amount):
             socket.create_connection(("127.0.0.1", port)).close()
