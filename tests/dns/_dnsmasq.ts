@@ -44,8 +44,23 @@ export function freeUdpPort(): number {
   return port;
 }
 
-/** Starts dnsmasq and waits until it answers. */
+/**
+ * Starts dnsmasq and waits until it answers. The port is free for UDP, but
+ * dnsmasq also listens on TCP there, and exits when that port is taken (a
+ * connection in TIME-WAIT from an earlier test is enough): then it is
+ * started again on another port.
+ */
 export async function startDnsmasq(bin: string): Promise<Dnsmasq> {
+  for (let attempt = 1;; attempt++) {
+    const started = await tryStartDnsmasq(bin);
+    if (typeof started !== "string") return started;
+    if (attempt === 5) throw new Error(`dnsmasq did not start: ${started}`);
+  }
+}
+
+// The running dnsmasq, or why it is not running: it exited (retried on
+// another port), or it did not answer in time.
+async function tryStartDnsmasq(bin: string): Promise<Dnsmasq | string> {
   const port = freeUdpPort();
   const child = new Deno.Command(bin, {
     args: [
@@ -62,13 +77,15 @@ export async function startDnsmasq(bin: string): Promise<Dnsmasq> {
     stdout: "null",
     stderr: "null",
   }).spawn();
+  let exited: Deno.CommandStatus | null = null;
+  const status = child.status.then((s) => exited = s);
   const stop = async (): Promise<void> => {
     try {
       child.kill("SIGTERM");
     } catch {
       // already gone
     }
-    await child.status;
+    await status;
   };
   const deadline = Date.now() + 5000;
   for (;;) {
@@ -85,6 +102,12 @@ export async function startDnsmasq(bin: string): Promise<Dnsmasq> {
       }
       break;
     } catch (e) {
+      if (exited !== null) {
+        await status;
+        return `port ${port}: dnsmasq exited (${
+          (exited as Deno.CommandStatus).code
+        }): ${e}`;
+      }
       if (Date.now() > deadline) {
         await stop();
         throw new Error(`dnsmasq did not start: ${e}`);
