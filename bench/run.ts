@@ -13,9 +13,15 @@ async function machine(): Promise<string> {
       .output();
     py = new TextDecoder().decode(out.stdout).trim();
   } catch { /* reported as missing */ }
+  let node = "Node.js missing";
+  try {
+    const out = await new Deno.Command("node", { args: ["--version"] })
+      .output();
+    node = `Node.js ${new TextDecoder().decode(out.stdout).trim()}`;
+  } catch { /* reported as missing */ }
   return `${cores} cores, ${
     (mem.total / 2 ** 30).toFixed(1)
-  } GiB; Deno ${Deno.version.deno}; ${py}; ${Deno.build.os}-${Deno.build.arch}`;
+  } GiB; Deno ${Deno.version.deno}; ${node}; ${py}; ${Deno.build.os}-${Deno.build.arch}`;
 }
 
 async function main(): Promise<void> {
