@@ -6,6 +6,39 @@
 // maps. Where Node's error would not say what Deno's says, an error with
 // Deno's class name (`BadResource`, `NotFound`, `TimedOut`) is made here.
 
+import type {
+  DatagramBind,
+  DatagramOptions,
+  DatagramSocket,
+  DatagramTarget,
+  DnsQueryOptions,
+  DnsRecordType,
+  InterfaceAddress,
+  MulticastMembership,
+  PermissionQuery,
+  PermissionState,
+  RuntimeAddr,
+  StreamConn,
+  StreamListener,
+  StreamTarget,
+} from "./types.ts";
+export type {
+  DatagramBind,
+  DatagramOptions,
+  DatagramSocket,
+  DatagramTarget,
+  DnsQueryOptions,
+  DnsRecordType,
+  InterfaceAddress,
+  MulticastMembership,
+  PermissionQuery,
+  PermissionState,
+  RuntimeAddr,
+  StreamConn,
+  StreamListener,
+  StreamTarget,
+} from "./types.ts";
+
 import * as dc from "node:diagnostics_channel";
 import * as dgram from "node:dgram";
 import * as dns from "node:dns";
@@ -15,54 +48,6 @@ import * as os from "node:os";
 import * as path from "node:path";
 
 // ---------------------------------------------------------------- streams
-
-/** An address as the runtime gives it. */
-export type RuntimeAddr =
-  | {
-    readonly transport: "tcp" | "udp";
-    readonly hostname: string;
-    readonly port: number;
-  }
-  | { readonly transport: "unix" | "unixpacket"; readonly path: string };
-
-/** A connected stream, as the socket code sees it. */
-export interface StreamConn {
-  /** The local end. */
-  readonly localAddr: RuntimeAddr;
-  /** The remote end. */
-  readonly remoteAddr: RuntimeAddr;
-  /** Reads into `p`; `null` at end of stream. */
-  read(p: Uint8Array): Promise<number | null>;
-  /** Writes some of `p`; resolves to how much. */
-  write(p: Uint8Array): Promise<number>;
-  /** Shuts the write side down. */
-  closeWrite(): Promise<void>;
-  /** Closes the connection; pending reads and writes reject. */
-  close(): void;
-  /** TCP_NODELAY, where the transport has it. */
-  setNoDelay(on: boolean): void;
-  /** SO_KEEPALIVE, where the transport has it. */
-  setKeepAlive(on: boolean): void;
-}
-
-/** A listening stream socket. */
-export interface StreamListener {
-  /** The bound address. */
-  readonly addr: RuntimeAddr;
-  /** The next connection. */
-  accept(): Promise<StreamConn>;
-  /** Stops listening; a pending accept rejects. */
-  close(): void;
-}
-
-/** Where a stream socket listens or connects. */
-export type StreamTarget =
-  | {
-    readonly transport: "tcp";
-    readonly hostname: string;
-    readonly port: number;
-  }
-  | { readonly transport: "unix"; readonly path: string };
 
 /** An error named as Deno names it, with the errno code Node would use. */
 function runtimeError(name: string, code: string, message: string): Error {
@@ -644,17 +629,6 @@ export function removeSync(path: string): void {
 
 // ------------------------------------------------- system, files, DNS
 
-/** What a permission query answers; never a prompt. */
-export type PermissionState = "granted" | "prompt" | "denied";
-
-/** A permission to ask about, in Deno's terms. */
-export type PermissionQuery =
-  | { readonly name: "read"; readonly path?: string }
-  | { readonly name: "net"; readonly host?: string }
-  | { readonly name: "sys"; readonly kind?: "hostname" | "networkInterfaces" }
-  | { readonly name: "env"; readonly variable?: string }
-  | { readonly name: "run"; readonly command?: string };
-
 /** The runtime's name, for messages and for tests of Deno-only behaviour. */
 export const RUNTIME_NAME: "deno" | "node" = "node";
 
@@ -709,18 +683,6 @@ export function hostname(): string {
   return os.hostname();
 }
 
-/** One address of one network interface. */
-export interface InterfaceAddress {
-  /** Interface name (`lo`, `eth0`). */
-  readonly name: string;
-  /** `IPv4` or `IPv6`. */
-  readonly family: "IPv4" | "IPv6";
-  /** The address as text, without a scope. */
-  readonly address: string;
-  /** The IPv6 scope id, 0 where there is none. */
-  readonly scopeid: number;
-}
-
 /** The machine's interface addresses. Needs `--allow-sys=networkInterfaces`. */
 export function networkInterfaces(): InterfaceAddress[] {
   const out: InterfaceAddress[] = [];
@@ -741,17 +703,6 @@ export function networkInterfaces(): InterfaceAddress[] {
     }
   }
   return out;
-}
-
-/** A DNS record type this module asks for. */
-export type DnsRecordType = "A" | "AAAA" | "CNAME" | "PTR";
-
-/** Where and how to send one DNS query. */
-export interface DnsQueryOptions {
-  /** A server to ask instead of the system's. */
-  readonly nameServer?: { readonly ipAddr: string; readonly port?: number };
-  /** Give up after this many milliseconds. */
-  readonly timeoutMs?: number;
 }
 
 // Answers that mean "no such name" or "no such record", which Deno reports
@@ -810,67 +761,6 @@ export function resolveDns(
 }
 
 // -------------------------------------------------------------- datagrams
-
-/** Where a datagram socket binds: UDP host and port, or a Unix path. */
-export type DatagramBind =
-  | {
-    readonly transport: "udp";
-    readonly hostname: string;
-    readonly port: number;
-  }
-  | { readonly transport: "unixpacket"; readonly path: string | null };
-
-/** Where one datagram goes. */
-export type DatagramTarget =
-  | {
-    readonly transport: "udp";
-    readonly hostname: string;
-    readonly port: number;
-  }
-  | { readonly transport: "unixpacket"; readonly path: string };
-
-/** Options of a datagram socket that only take effect when it is opened. */
-export interface DatagramOptions {
-  /** SO_REUSEADDR. */
-  readonly reuseAddress?: boolean;
-  /** IP_MULTICAST_LOOP (Deno's default is off; Linux's is on). */
-  readonly loopback?: boolean;
-  /**
-   * SO_RCVBUF as the socket reports it (Linux's doubled size): what the
-   * socket keeps of datagrams not yet received. Node.js gives the kernel's
-   * buffer at least this size; Deno cannot set it and keeps its default.
-   */
-  readonly receiveBufferSize?: number;
-}
-
-/** A joined multicast group. */
-export interface MulticastMembership {
-  /** Leaves the group. */
-  leave(): Promise<void>;
-  /** IP_MULTICAST_LOOP / IPV6_MULTICAST_LOOP for the whole socket. */
-  setLoopback(on: boolean): Promise<void>;
-  /** IP_MULTICAST_TTL for the whole socket (IPv4 groups only). */
-  setTTL(ttl: number): Promise<void>;
-}
-
-/** A bound datagram socket, as the socket code sees it. */
-export interface DatagramSocket {
-  /** The bound address (`path: null` for an unbound Unix socket). */
-  readonly addr: RuntimeAddr | { transport: "unixpacket"; path: null };
-  /** Sends one datagram; resolves to the bytes sent. */
-  send(data: Uint8Array, to: DatagramTarget): Promise<number>;
-  /**
-   * The next datagram, read into `buf` (a longer datagram is cut to its
-   * length), and its sender.
-   */
-  receive(buf: Uint8Array): Promise<[Uint8Array, RuntimeAddr]>;
-  /** Closes; a pending receive rejects. */
-  close(): void;
-  /** Joins an IPv4 group on the interface with address `iface`. */
-  joinMulticastV4(group: string, iface: string): Promise<MulticastMembership>;
-  /** Joins an IPv6 group on the interface with index `ifindex`. */
-  joinMulticastV6(group: string, ifindex: number): Promise<MulticastMembership>;
-}
 
 /** Whether datagram sockets exist here (Deno: only with `--unstable-net`). */
 export function unstableNetAvailable(): boolean {
