@@ -12,12 +12,15 @@ const dec = new TextDecoder();
 
 // CPython's side of the big run: a sliding window (in bytes) keeps what is
 // in flight below what the kernel buffers hold, so loopback loses nothing
-// unless something is wrong.
+// unless something is wrong. Deno cannot raise the pysocket side's kernel
+// buffer above Linux's 208 KiB default, and the kernel counts a datagram at
+// its truesize, more than its payload: 160 KiB in flight overflowed it once
+// while the test machine was busy, so the window is 100 KiB.
 const SENDER = `
 import json, random, socket, struct, sys, time
 host, port, count = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 MAX = 60 * 1024
-WINDOW = 160 * 1024
+WINDOW = 100 * 1024
 rng = random.Random(4)
 edges = [8, 9, 100, 1472, 1473, 8192, 65507 - 5507, MAX]
 sizes = [edges[i] if i < len(edges) else rng.randint(8, MAX) for i in range(count)]
