@@ -58,3 +58,28 @@ export function fmtInt(n: number): string {
 export function fmtRatio(r: number): string {
   return `${r.toFixed(2)}x`;
 }
+
+/**
+ * CPython's ops/s for each statement, timed with `timeit` (autorange, then
+ * the best of `repeat` runs when `repeat` > 0); `null` without python3.
+ */
+export async function timeitOps(
+  setup: string,
+  statements: readonly string[],
+  repeat: number,
+): Promise<number[] | null> {
+  const code = `
+import json, timeit
+setup = ${JSON.stringify(setup)}
+out = []
+for stmt in ${JSON.stringify(statements)}:
+    t = timeit.Timer(stmt, setup)
+    number, best = t.autorange()
+    if ${repeat}:
+        best = min(t.repeat(${repeat}, number))
+    out.append(number / best)
+print(json.dumps(out))
+`;
+  const text = await python(code);
+  return text === null ? null : JSON.parse(text) as number[];
+}

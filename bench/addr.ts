@@ -1,7 +1,7 @@
 // Benchmark section "Address functions": pysocket's inet_* and htons under
 // `deno bench --json` (bench/addr_bench.ts), against CPython's same calls
 // timed with timeit in the same run.
-import { fmtInt, fmtRatio, python, type Section } from "./_section.ts";
+import { fmtInt, fmtRatio, type Section, timeitOps } from "./_section.ts";
 
 // Bench names in addr_bench.ts, and the CPython statement for each.
 const CASES: readonly (readonly [string, string])[] = [
@@ -59,25 +59,16 @@ async function denoOps(runs: number): Promise<Map<string, number>> {
 
 // ops/s per statement: the best of `repeat` timeit runs of about 0.2 s
 // each, or with `repeat` 0 just timeit's own calibration run.
-async function pythonOps(repeat: number): Promise<number[] | null> {
-  const code = `
-import json, timeit
-setup = """
-from socket import inet_aton, inet_pton, inet_ntop, htons, AF_INET, AF_INET6
-V4 = bytes([192, 168, 1, 1])
-V6 = inet_pton(AF_INET6, "2002:ac10:10a:1234:21e:52ff:fe74:40e")
-"""
-out = []
-for stmt in ${JSON.stringify(CASES.map(([, stmt]) => stmt))}:
-    t = timeit.Timer(stmt, setup)
-    number, best = t.autorange()
-    if ${repeat}:
-        best = min(t.repeat(${repeat}, number))
-    out.append(number / best)
-print(json.dumps(out))
-`;
-  const text = await python(code);
-  return text === null ? null : JSON.parse(text) as number[];
+function pythonOps(repeat: number): Promise<number[] | null> {
+  return timeitOps(
+    [
+      "from socket import inet_aton, inet_pton, inet_ntop, htons, AF_INET, AF_INET6",
+      "V4 = bytes([192, 168, 1, 1])",
+      'V6 = inet_pton(AF_INET6, "2002:ac10:10a:1234:21e:52ff:fe74:40e")',
+    ].join("\n"),
+    CASES.map(([, stmt]) => stmt),
+    repeat,
+  );
 }
 
 /** Runs the section; `quick` runs `deno bench` once and timeit with fewer repeats. */

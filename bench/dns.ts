@@ -1,7 +1,7 @@
 // Benchmark section "Look-up functions": services and protocols per call
 // after the first (a cached table here, a file read per call in CPython) and
 // getaddrinfo on numeric hosts, against CPython's same calls under timeit.
-import { fmtInt, fmtRatio, python, type Section } from "./_section.ts";
+import { fmtInt, fmtRatio, type Section, timeitOps } from "./_section.ts";
 import {
   AF_INET,
   getaddrinfo,
@@ -82,21 +82,12 @@ async function denoOps(c: Case, rounds: number, ms: number): Promise<number> {
   return best;
 }
 
-async function pythonOps(repeat: number): Promise<number[] | null> {
-  const code = `
-import json, timeit
-setup = "from socket import getservbyname, getservbyport, getprotobyname, getaddrinfo, AF_INET, SOCK_STREAM"
-out = []
-for stmt in ${JSON.stringify(CASES.map((c) => c.python))}:
-    t = timeit.Timer(stmt, setup)
-    number, best = t.autorange()
-    if ${repeat}:
-        best = min(t.repeat(${repeat}, number))
-    out.append(number / best)
-print(json.dumps(out))
-`;
-  const text = await python(code);
-  return text === null ? null : JSON.parse(text) as number[];
+function pythonOps(repeat: number): Promise<number[] | null> {
+  return timeitOps(
+    "from socket import getservbyname, getservbyport, getprotobyname, getaddrinfo, AF_INET, SOCK_STREAM",
+    CASES.map((c) => c.python),
+    repeat,
+  );
 }
 
 /** Runs the section; `quick` keeps it to a few seconds. */
