@@ -18,22 +18,7 @@ import type {
   StreamListener,
   StreamTarget,
 } from "./types.ts";
-export type {
-  DatagramBind,
-  DatagramOptions,
-  DatagramSocket,
-  DatagramTarget,
-  DnsQueryOptions,
-  DnsRecordType,
-  InterfaceAddress,
-  MulticastMembership,
-  PermissionQuery,
-  PermissionState,
-  RuntimeAddr,
-  StreamConn,
-  StreamListener,
-  StreamTarget,
-} from "./types.ts";
+export type * from "./types.ts";
 
 // ---------------------------------------------------------------- streams
 
