@@ -148,10 +148,22 @@ function uint32Arg(v: unknown): number {
   return v >>> 0;
 }
 
+// The last AF_INET address parsed from a text host, and that text: a
+// program sending to one peer again and again passes the same pair. (A
+// SockAddr is never changed, so it can be handed out again.)
+let lastGiven = "";
+let lastInet: SockAddr | null = null;
+
 function parseInet(address: unknown, fn: string): SockAddr {
   if (!Array.isArray(address)) throw notTuple("AF_INET", fn, address);
   if (address.length !== 2) {
     throw new TypeError("AF_INET address must be a pair (host, port)");
+  }
+  if (
+    lastInet !== null && address[0] === lastGiven &&
+    address[1] === lastInet.port
+  ) {
+    return lastInet;
   }
   const given = hostArg(address[0]);
   const port = portArg(address[1], fn);
@@ -170,7 +182,7 @@ function parseInet(address: unknown, fn: string): SockAddr {
       numeric = false;
     }
   }
-  return {
+  const sa: SockAddr = {
     family: AF_INET,
     host,
     numeric,
@@ -179,6 +191,11 @@ function parseInet(address: unknown, fn: string): SockAddr {
     scopeId: 0,
     path: "",
   };
+  if (typeof address[0] === "string") {
+    lastGiven = address[0];
+    lastInet = sa;
+  }
+  return sa;
 }
 
 const V6_ARITY =

@@ -115,6 +115,9 @@ function adopt(
 }
 
 const TYPE_FLAGS = C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
+// The two waits without a deadline, shared by every call.
+const BLOCKING: WaitMode = { nonblocking: false, deadline: null };
+const NONBLOCKING: WaitMode = { nonblocking: true, deadline: null };
 
 function checkFamilyAndType(family: number, type: number): void {
   if (family !== C.AF_INET && family !== C.AF_INET6 && family !== C.AF_UNIX) {
@@ -220,11 +223,10 @@ export class Socket
   }
 
   #mode(flags = 0): WaitMode {
-    const nonblocking = this.#timeout === 0 || (flags & C.MSG_DONTWAIT) !== 0;
-    return {
-      nonblocking,
-      deadline: nonblocking ? null : deadlineAfter(this.#timeout),
-    };
+    const timeout = this.#timeout;
+    if (timeout === 0 || (flags & C.MSG_DONTWAIT) !== 0) return NONBLOCKING;
+    if (timeout === null) return BLOCKING;
+    return { nonblocking: false, deadline: deadlineAfter(timeout) };
   }
 
   #stream(d: Description, forSend: boolean): StreamCore {

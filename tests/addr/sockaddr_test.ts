@@ -367,3 +367,29 @@ Deno.test("isIPv4 and isIPv6 are strict", () => {
   assert.ok(!isIPv6("1:2:3:4:5:6:7:8:9"));
   assert.ok(isIPv6("::"));
 });
+
+Deno.test("AF_INET: the same pair again gives the same result; any change is parsed anew", () => {
+  const first = inet("127.1", 80);
+  assert.equal(first.host, "127.0.0.1");
+  assert.strictEqual(inet("127.1", 80), first);
+  assert.equal(inet("127.1", 81).port, 81);
+  assert.equal(inet("10.1", 81).host, "10.0.0.1");
+  assert.equal(inet("example.test", 81).numeric, false);
+  assert.equal(inet("example.test", 81).host, "example.test");
+  // The host was fine a moment ago; the port is checked all the same.
+  throwsWith(
+    () => parseSockaddr(AF_INET, ["example.test", 70000], "sendto"),
+    RangeError,
+    "sendto(): port must be 0-65535.",
+  );
+  throwsWith(
+    () => parseSockaddr(AF_INET, ["example.test", 81.5], "sendto"),
+    TypeError,
+    "'float' object cannot be interpreted as an integer",
+  );
+  // Bytes hosts are parsed each time (a bytearray may change in between).
+  const b = new TextEncoder().encode("127.0.0.2");
+  assert.equal(parseSockaddr(AF_INET, [b, 1], "bind").host, "127.0.0.2");
+  b[8] = 0x33;
+  assert.equal(parseSockaddr(AF_INET, [b, 1], "bind").host, "127.0.0.3");
+});
