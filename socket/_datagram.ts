@@ -7,6 +7,10 @@
 // the kernel drops it. `recvfrom` takes from the queue, so a caller that
 // times out loses nothing and MSG_PEEK is a look at the head.
 //
+// A blocking receiver with no deadline that finds the queue empty cannot go
+// away before a datagram comes (only close ends its wait), so it is handed
+// the next datagram straight from the runtime receive, without queueing it.
+//
 // Queue accounting: each datagram costs its payload bytes plus a fixed
 // OVERHEAD, so that a flood of empty datagrams is bounded too. (Linux
 // charges the kernel buffer's true size, which is larger still.) As on
@@ -47,6 +51,13 @@ export interface Datagram {
   readonly from: RuntimeAddr;
 }
 
+// A receiver waiting for the next datagram (see above).
+interface Taker {
+  shape(data: Uint8Array, from: RuntimeAddr): unknown;
+  resolve(value: unknown): void;
+  fail(e: unknown): void;
+}
+
 interface PendingSend {
   readonly data: Uint8Array;
   readonly to: DatagramTarget;
@@ -85,6 +96,7 @@ export class DatagramCore {
   #head = 0;
   #queued = 0;
   #receiving: Promise<void> | null = null;
+  #takers: Taker[] = [];
   #sendQueue: PendingSend[] = [];
   #flushing = false;
   #waking = false;
@@ -156,16 +168,56 @@ export class DatagramCore {
   // ------------------------------------------------------------- receive
 
   /**
-   * The next datagram, waiting as `mode` says; left queued when `peek`.
-   * A pending receive or option error is thrown once instead.
+   * The next datagram, given to `shape`, waiting as `mode` says; left
+   * queued when `peek`. A pending receive or option error is thrown once
+   * instead.
    */
-  async next(mode: WaitMode, peek: boolean): Promise<Datagram> {
+  next<T>(
+    mode: WaitMode,
+    peek: boolean,
+    shape: (data: Uint8Array, from: RuntimeAddr) => T,
+  ): Promise<T> {
+    try {
+      const dg = this.poll(peek);
+      if (dg !== null) return Promise.resolve(shape(dg.data, dg.from));
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (peek || mode.nonblocking || mode.deadline !== null) {
+      return this.#nextWaiting(mode, peek).then((dg) =>
+        shape(dg.data, dg.from)
+      );
+    }
+    return new Promise<T>((resolve, fail) => {
+      this.#takers.push({
+        shape,
+        resolve: resolve as (value: unknown) => void,
+        fail,
+      });
+    });
+  }
+
+  async #nextWaiting(mode: WaitMode, peek: boolean): Promise<Datagram> {
     for (;;) {
       const dg = this.poll(peek);
       if (dg !== null) return dg;
       if (mode.nonblocking) throw osError(errno.EAGAIN);
       await this.#changed.wait(mode.deadline);
     }
+  }
+
+  // Wakes every waiter; the first taker gets `e` (an error kept for the
+  // next receiver), or all get EBADF once closed.
+  #wakeAll(e: Error | null): boolean {
+    this.#changed.notify();
+    if (this.#takers.length === 0) return false;
+    if (this.#closed) {
+      for (const t of this.#takers.splice(0)) t.fail(osError(errno.EBADF));
+      return true;
+    }
+    if (e === null) return false;
+    (this.#takers.shift() as Taker).fail(e);
+    return true;
   }
 
   /**
@@ -212,52 +264,75 @@ export class DatagramCore {
     }
     // Kept where it landed: the slab's room after it is used next.
     this.#off += data.length;
+    const taker = empty ? this.#takers.shift() : undefined;
+    if (taker !== undefined) {
+      try {
+        taker.resolve(taker.shape(data, from));
+      } catch (e) {
+        taker.fail(e);
+      }
+      return;
+    }
     this.#queue.push({ data, from });
     this.#queued += cost;
     this.#changed.notify();
   }
 
   #pump(): void {
-    const sock = this.#sock;
-    const buf = this.#buf;
     if (
-      this.#receiving !== null || this.#closed || sock === null ||
-      buf === null || this.#error !== null || this.#sendQueue.length > 0
+      this.#receiving !== null || this.#closed || this.#sock === null ||
+      this.#buf === null || this.#error !== null || this.#sendQueue.length > 0
     ) return;
-    if (buf.length - this.#off < this.#max) {
-      this.#buf = new Uint8Array(this.#max * SLAB_DATAGRAMS);
-      this.#off = 0;
+    this.#receiving = this.#receiveLoop(this.#sock);
+  }
+
+  // Receives until the socket closes, a receive fails, or sends are waiting
+  // for the socket (Unix): one loop, not a chain of callbacks, as this runs
+  // once per datagram.
+  async #receiveLoop(sock: DatagramSocket): Promise<void> {
+    for (;;) {
+      let buf = this.#buf as Uint8Array;
+      if (buf.length - this.#off < this.#max) {
+        buf = this.#buf = new Uint8Array(this.#max * SLAB_DATAGRAMS);
+        this.#off = 0;
+      }
+      let got: [Uint8Array, RuntimeAddr];
+      try {
+        // A view made directly: cheaper than subarray, once per datagram.
+        got = await sock.receive(
+          new Uint8Array(buf.buffer, this.#off, this.#max),
+        );
+      } catch (e) {
+        this.#receiving = null;
+        this.#waking = false;
+        this.#receiveFailed(e);
+        if (this.#sendQueue.length > 0) this.#flush();
+        return;
+      }
+      // Not destructured: this runs once per datagram.
+      const data = got[0];
+      const from = got[1];
+      this.#waking = false;
+      // Sends queued before close still go out.
+      if (!this.#closed && !this.#isWake(data, from)) this.#admit(data, from);
+      if (this.#closed || this.#sendQueue.length > 0) {
+        this.#receiving = null;
+        if (this.#sendQueue.length > 0) this.#flush();
+        return;
+      }
     }
-    const room = (this.#buf as Uint8Array).subarray(
-      this.#off,
-      this.#off + this.#max,
-    );
-    this.#receiving = sock.receive(room).then(
-      ([data, from]) => {
-        this.#receiving = null;
-        this.#waking = false;
-        if (this.#closed) {
-          // Sends queued before close still go out.
-          if (this.#sendQueue.length > 0) this.#flush();
-          return;
-        }
-        if (!this.#isWake(data, from)) this.#admit(data, from);
-        if (this.#sendQueue.length > 0) this.#flush();
-        else this.#pump();
-      },
-      (e) => {
-        this.#receiving = null;
-        this.#waking = false;
-        if (this.#closed) {
-          if (this.#sendQueue.length > 0) this.#flush();
-          return;
-        }
-        // Kept for the next receiver; receiving starts again after that.
-        this.#error = fromRuntimeError(e);
-        this.#changed.notify();
-        if (this.#sendQueue.length > 0) this.#flush();
-      },
-    );
+  }
+
+  #receiveFailed(e: unknown): void {
+    if (this.#closed) return;
+    const err = fromRuntimeError(e);
+    // Given to a waiting taker, or kept for the next receiver; receiving
+    // starts again after that.
+    if (this.#wakeAll(err)) {
+      this.#pump();
+      return;
+    }
+    this.#error = err;
   }
 
   // ---------------------------------------------------------------- send
@@ -276,20 +351,21 @@ export class DatagramCore {
       ? this.#sendUnix(data, to)
       : sock.send(data, to);
     this.#sending++;
-    const mapped = sent.then(
-      (n) => {
-        if (--this.#sending === 0 && this.#drained) this.#drained();
-        return n;
-      },
-      (e) => {
-        if (--this.#sending === 0 && this.#drained) this.#drained();
-        throw this.#closed && !(e instanceof Error && "errno" in e)
-          ? osError(errno.EBADF)
-          : fromRuntimeError(e);
-      },
-    );
+    const mapped = sent.then(this.#sent, this.#sendFailed);
     return deadline === null ? mapped : raceDeadline(mapped, deadline);
   }
+
+  readonly #sent = (n: number): number => {
+    if (--this.#sending === 0 && this.#drained) this.#drained();
+    return n;
+  };
+
+  readonly #sendFailed = (e: unknown): never => {
+    if (--this.#sending === 0 && this.#drained) this.#drained();
+    throw this.#closed && !(e instanceof Error && "errno" in e)
+      ? osError(errno.EBADF)
+      : fromRuntimeError(e);
+  };
 
   // Deno's Unix datagram socket cannot send while a receive is pending on it
   // ("Socket already in use"). So a send on a receiving Unix socket waits
@@ -467,11 +543,10 @@ export class DatagramCore {
           return m;
         },
       ).catch((e) => {
-        this.#optionError ??= fromRuntimeError(e);
         for (const [k, v] of this.#groups) {
           if (v === g) this.#groups.delete(k);
         }
-        this.#changed.notify();
+        this.#optionFailed(e);
         return null;
       }),
     );
@@ -488,11 +563,23 @@ export class DatagramCore {
     const op = g.op;
     if (op === null) return;
     this.#track(
-      op.then((m) => m ? act(m) : undefined).catch((e) => {
-        this.#optionError ??= fromRuntimeError(e);
-        this.#changed.notify();
-      }),
+      op.then((m) => m ? act(m) : undefined).catch((e) =>
+        this.#optionFailed(e)
+      ),
     );
+  }
+
+  // An option the runtime refused: reported by the next send or receive
+  // (a waiting receiver gets it now).
+  #optionFailed(e: unknown): void {
+    this.#optionError ??= fromRuntimeError(e);
+    if (this.#takers.length === 0) {
+      this.#changed.notify();
+      return;
+    }
+    const err = this.#optionError;
+    this.#optionError = null;
+    this.#wakeAll(err);
   }
 
   #throwOptionError(): void {
@@ -520,7 +607,7 @@ export class DatagramCore {
     this.#queue = [];
     this.#head = 0;
     this.#queued = 0;
-    this.#changed.notify();
+    this.#wakeAll(null);
     const finish = (): Promise<void> => {
       for (const sock of [this.#sock, this.#waker]) {
         try {

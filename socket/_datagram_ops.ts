@@ -32,7 +32,7 @@ import {
   pythonAddress,
   unboundAddress,
 } from "./_description.ts";
-import { type Datagram, DatagramCore, wildcardHost } from "./_datagram.ts";
+import { DatagramCore, wildcardHost } from "./_datagram.ts";
 import { resolveAddress } from "./_resolve.ts";
 import type { WaitMode } from "./_stream.ts";
 
@@ -199,11 +199,22 @@ function canonicalHost(family: number, host: string): string {
   return packed ? ntop6(packed) : host;
 }
 
+// The last UDP destination: a program sending to one peer again and again
+// reuses it.
+let lastTarget: DatagramTarget & { transport: "udp" } = {
+  transport: "udp",
+  hostname: "",
+  port: -1,
+};
+
 function target(sa: SockAddr): DatagramTarget {
   if (sa.family === AF_UNIX) {
     return { transport: "unixpacket", path: unixPath(sa.path, "send") };
   }
-  return { transport: "udp", hostname: sa.host, port: sa.port };
+  if (sa.port !== lastTarget.port || sa.host !== lastTarget.hostname) {
+    lastTarget = { transport: "udp", hostname: sa.host, port: sa.port };
+  }
+  return lastTarget;
 }
 
 // Where a connected socket sends, kept per description.
@@ -310,18 +321,18 @@ export function recvfrom(
   try {
     const c = core(d);
     const peek = (flags & MSG_PEEK) !== 0;
-    const shape = (dg: Datagram): [Uint8Array, Address | null] => {
-      let data = dg.data;
+    const shape = (
+      got: Uint8Array,
+      from: RuntimeAddr,
+    ): [Uint8Array, Address | null] => {
+      let data = got;
       if (data.length > bufsize) data = data.subarray(0, bufsize);
       // A peeked datagram stays queued: the caller gets its own copy.
       if (peek) data = data.slice();
       if (bufsize === 0) data = EMPTY;
-      return [data, sender(d.family, dg.from)];
+      return [data, sender(d.family, from)];
     };
-    // What is queued is taken at once, without a wait.
-    const dg = c.poll(peek);
-    if (dg !== null) return Promise.resolve(shape(dg));
-    return c.next(mode, peek).then(shape);
+    return c.next(mode, peek, shape);
   } catch (e) {
     return Promise.reject(e);
   }
@@ -337,14 +348,15 @@ export function recvfromInto(
   try {
     const c = core(d);
     const peek = (flags & MSG_PEEK) !== 0;
-    const shape = (dg: Datagram): [number, Address | null] => {
-      const n = Math.min(dst.length, dg.data.length);
-      dst.set(n === dg.data.length ? dg.data : dg.data.subarray(0, n));
-      return [n, sender(d.family, dg.from)];
+    const shape = (
+      data: Uint8Array,
+      from: RuntimeAddr,
+    ): [number, Address | null] => {
+      const n = Math.min(dst.length, data.length);
+      dst.set(n === data.length ? data : data.subarray(0, n));
+      return [n, sender(d.family, from)];
     };
-    const dg = c.poll(peek);
-    if (dg !== null) return Promise.resolve(shape(dg));
-    return c.next(mode, peek).then(shape);
+    return c.next(mode, peek, shape);
   } catch (e) {
     return Promise.reject(e);
   }

@@ -327,6 +327,32 @@ Deno.test("datagram: non-blocking gives EAGAIN; MSG_DONTWAIT per call", async ()
   assert.equal(text(await rx.recv(10)), "nb");
 });
 
+Deno.test("datagram: waiting receivers each get one datagram, in arrival order", async () => {
+  await using rx = bound();
+  await using tx = udp();
+  // Blocking receivers handed datagrams as they arrive, a recvfrom_into
+  // among them, and one with a deadline that waits on the queue.
+  const a = rx.recvfrom(100);
+  const into = new Uint8Array(3);
+  const b = rx.recvfrom_into(into);
+  const c = rx.recv(100);
+  await sleep(10);
+  for (const word of ["one", "two", "three", "four"]) {
+    await tx.sendto(word, rx.getsockname());
+  }
+  assert.equal(text((await a)[0]), "one");
+  const port = (tx.getsockname() as [string, number])[1];
+  assert.deepEqual((await a)[1], ["127.0.0.1", port]);
+  assert.equal((await b)[0], 3);
+  assert.equal(text(into), "two");
+  assert.equal(text(await c), "three");
+  rx.settimeout(1);
+  assert.equal(text(await rx.recv(100)), "four");
+  // Nothing was queued twice or left behind.
+  rx.setblocking(false);
+  await rejectsErrno(rx.recv(100), socket.errno.EAGAIN);
+});
+
 Deno.test("datagram: a never-bound socket's recvfrom waits, as on Linux", async () => {
   await using s = udp();
   s.setblocking(false);
