@@ -49,10 +49,12 @@ async function netServer() {
       server.close();
     });
   } else if (workload === "connect") {
+    const total = Number(a4);
+    let n = 0;
     server.on("connection", (c) => {
-      c.once("data", () => server.close());
-      c.on("end", () => c.end());
       c.on("error", () => {});
+      c.end();
+      if (++n === total) server.close();
     });
   } else if (workload === "idle") {
     const count = Number(a4);
@@ -84,15 +86,19 @@ function netConnect(port) {
 
 async function netClient(port, amount) {
   if (workload === "connect") {
-    for (let i = 0; i < amount / 5; i++) (await netConnect(port)).destroy();
-    const start = now();
-    for (let i = 0; i < amount; i++) {
+    // Connect, wait for the server's close, close.
+    const cycle = async () => {
       const c = await netConnect(port);
+      await new Promise((resolve) => {
+        c.on("data", () => {});
+        c.once("end", resolve);
+      });
       c.destroy();
-    }
+    };
+    for (let i = 0; i < Math.floor(amount / 5); i++) await cycle();
+    const start = now();
+    for (let i = 0; i < amount; i++) await cycle();
     const seconds = (now() - start) / 1000;
-    const last = await netConnect(port);
-    last.end(Buffer.from([1]));
     print({ seconds, count: amount });
     return;
   }
@@ -160,13 +166,8 @@ async function pysocketMain() {
     await srv.ready?.();
     print(String(srv.getsockname()[1]));
     if (workload === "connect") {
-      const one = new Uint8Array(1);
-      for (;;) {
-        const [c] = await srv.accept();
-        const n = await c.recv_into(one);
-        c.close();
-        if (n > 0) break;
-      }
+      const total = Number(a4);
+      for (let i = 0; i < total; i++) (await srv.accept())[0].close();
     } else if (workload === "idle") {
       const count = Number(a4);
       const before = process.memoryUsage().rss;
@@ -204,13 +205,17 @@ async function pysocketMain() {
     return s;
   };
   if (workload === "connect") {
-    for (let i = 0; i < amount / 5; i++) (await connect()).close();
+    // Connect, wait for the server's close, close.
+    const one = new Uint8Array(1);
+    const cycle = async () => {
+      const s = await connect();
+      while (await s.recv_into(one) > 0) { /* the server sends nothing */ }
+      s.close();
+    };
+    for (let i = 0; i < Math.floor(amount / 5); i++) await cycle();
     const start = now();
-    for (let i = 0; i < amount; i++) (await connect()).close();
+    for (let i = 0; i < amount; i++) await cycle();
     const seconds = (now() - start) / 1000;
-    const last = await connect();
-    await last.sendall(new Uint8Array([1]));
-    last.close();
     print({ seconds, count: amount });
     return;
   }
