@@ -22,6 +22,7 @@ import {
   type DatagramTarget,
   listenDatagram,
   type MulticastMembership,
+  removeSync,
   type RuntimeAddr,
 } from "../_runtime/runtime.ts";
 import { inet_ntoa, ntop6 } from "../addr/inet.ts";
@@ -86,6 +87,13 @@ export class DatagramCore {
   writeShut = false;
   /** SHUT_RD: for Unix sockets, new arrivals are dropped (as Linux does). */
   readShut = false;
+  /**
+   * Shown without a name (getsockname, getpeername, senders), as Linux
+   * shows a socketpair's sockets.
+   */
+  unnamed = false;
+  // Filesystem entries removed once closed (a socketpair's private paths).
+  #owned: string[] = [];
 
   readonly #family: number;
   #sock: DatagramSocket | null = null;
@@ -133,6 +141,11 @@ export class DatagramCore {
   /** Whether `close` has been called. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Removes `paths` once this socket is closed, in order (files, then dirs). */
+  own(paths: string[]): void {
+    this.#owned.push(...paths);
   }
 
   /** Bytes charged to the queue now (payloads plus OVERHEAD each). */
@@ -616,6 +629,8 @@ export class DatagramCore {
           // Already closed by the runtime: nothing left to free.
         }
       }
+      // A directory still holding its peer's path stays for the peer.
+      for (const path of this.#owned) removeSync(path);
       return (this.#receiving ?? Promise.resolve()).then(() => {});
     };
     const sends = this.#sending === 0

@@ -219,6 +219,8 @@ function target(sa: SockAddr): DatagramTarget {
 
 // Where a connected socket sends, kept per description.
 const peers = new WeakMap<Description, SockAddr>();
+// A socketpair's peer, which getpeername shows without a name.
+const pairPeers = new WeakMap<Description, SockAddr>();
 
 /**
  * `connect` on a datagram socket: sets the default peer, and from then on
@@ -279,7 +281,8 @@ export function send(
           d.family === AF_UNIX ? errno.ENOTCONN : errno.EDESTADDRREQ,
         );
       }
-      return sendTo(d, c, data, peer, mode);
+      const sent = sendTo(d, c, data, peer, mode);
+      return d.family === AF_UNIX ? sent.catch(peerGone) : sent;
     }
     if (to.family === AF_UNIX || to.numeric) {
       return sendTo(d, c, data, to, mode);
@@ -291,6 +294,15 @@ export function send(
   } catch (e) {
     return Promise.reject(e);
   }
+}
+
+// A connected Unix datagram socket whose peer has gone: Linux gives
+// ECONNREFUSED, even when the peer's path has been removed too.
+function peerGone(e: unknown): never {
+  if (e instanceof error && e.errno === errno.ENOENT) {
+    throw osError(errno.ECONNREFUSED);
+  }
+  throw e;
 }
 
 function sendTo(
@@ -309,6 +321,43 @@ function sendTo(
   autobind(d, c, dest, false);
   if (c.writeShut) throw osError(errno.EPIPE);
   return c.send(data, where, mode.deadline);
+}
+
+/**
+ * `socketpair(AF_UNIX, SOCK_DGRAM)`: `a` and `b`, two new AF_UNIX datagram
+ * sockets, bound to paths in `dir` (a private directory) and connected to
+ * each other. Linux's pair has no names; this one shows none either
+ * (getsockname, getpeername and the senders of what arrives). Each removes
+ * its path when closed, and the last the directory.
+ */
+export async function pair(
+  a: Description,
+  b: Description,
+  dir: string,
+): Promise<void> {
+  const at = (name: string): SockAddr => ({
+    family: AF_UNIX,
+    host: "",
+    numeric: true,
+    port: 0,
+    flowinfo: 0,
+    scopeId: 0,
+    path: `${dir}/${name}`,
+  });
+  const ends: [Description, SockAddr, SockAddr][] = [
+    [a, at("a"), at("b")],
+    [b, at("b"), at("a")],
+  ];
+  for (const [d, self] of ends) {
+    bind(d, self);
+    const c = core(d);
+    c.unnamed = true;
+    c.own([self.path, dir]);
+  }
+  for (const [d, , other] of ends) {
+    await connect(d, other);
+    pairPeers.set(d, peers.get(d) as SockAddr);
+  }
 }
 
 /** `recvfrom`: one datagram, cut to `bufsize` (the rest is dropped). */
@@ -330,7 +379,7 @@ export function recvfrom(
       // A peeked datagram stays queued: the caller gets its own copy.
       if (peek) data = data.slice();
       if (bufsize === 0) data = EMPTY;
-      return [data, sender(d.family, from)];
+      return [data, c.unnamed ? null : sender(d.family, from)];
     };
     return c.next(mode, peek, shape);
   } catch (e) {
@@ -354,7 +403,7 @@ export function recvfromInto(
     ): [number, Address | null] => {
       const n = Math.min(dst.length, data.length);
       dst.set(n === data.length ? data : data.subarray(0, n));
-      return [n, sender(d.family, from)];
+      return [n, c.unnamed ? null : sender(d.family, from)];
     };
     return c.next(mode, peek, shape);
   } catch (e) {
@@ -385,8 +434,10 @@ export function shutdown(d: Description, how: number): void {
 
 /** `getsockname` on a datagram socket. */
 export function sockname(d: Description): Address {
-  const sock = core(d).socket;
+  const c = core(d);
+  const sock = c.socket;
   if (sock === null) return unboundAddress(d.family);
+  if (c.unnamed) return "";
   const addr = sock.addr;
   if ("path" in addr && addr.path === null) return "";
   return pythonAddress(d.family, addr as RuntimeAddr);
@@ -398,6 +449,8 @@ export function peername(d: Description): Address {
   if (d.state !== "connected" || peer === undefined) {
     throw osError(errno.ENOTCONN);
   }
+  // The pair's own peer is unnamed; a peer connected to later is not.
+  if (pairPeers.get(d) === peer) return "";
   if (peer.family === AF_INET) return [peer.host, peer.port];
   if (peer.family === AF_INET6) return [peer.host, peer.port, 0, peer.scopeId];
   return peer.path;

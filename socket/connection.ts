@@ -10,11 +10,16 @@ import { getaddrinfo } from "../dns/mod.ts";
 import * as C from "./constants.ts";
 import { errno, error, fromRuntimeError, osError } from "./errors.ts";
 import { type Address, Socket } from "./socket.ts";
+import { lookupFd } from "./_description.ts";
+import { pair } from "./_datagram_ops.ts";
 
 /**
  * A pair of connected sockets. `AF_UNIX` (the default) uses a Unix socket
  * in a private temporary directory (needs `--allow-read` and
  * `--allow-write` there); `AF_INET`/`AF_INET6` use loopback TCP.
+ * `SOCK_DGRAM` pairs are `AF_UNIX` only, as on Linux; their paths stay in
+ * the private directory until the sockets close (Deno addresses every
+ * datagram by path), but neither socket shows a name.
  *
  * @example
  * ```ts
@@ -31,12 +36,15 @@ export async function socketpair(
   type: number = C.SOCK_STREAM,
   proto: number = 0,
 ): Promise<[Socket, Socket]> {
+  if (type === C.SOCK_DGRAM && family === C.AF_UNIX) {
+    return await datagramPair(proto);
+  }
   if (type !== C.SOCK_STREAM) {
-    // Checked like socket() does, then refused: Deno has no datagram pairs.
+    // Checked like socket() does, then refused.
     new Socket(family, type, proto).close();
     throw osError(
       errno.EOPNOTSUPP,
-      "Operation not supported: socketpair makes SOCK_STREAM pairs only",
+      "Operation not supported: socketpair makes SOCK_STREAM pairs, and SOCK_DGRAM pairs of AF_UNIX",
     );
   }
   let dir: string | null = null;
@@ -68,6 +76,28 @@ export async function socketpair(
       removeSync(`${dir}/pair.sock`);
       removeSync(dir);
     }
+  }
+}
+
+async function datagramPair(proto: number): Promise<[Socket, Socket]> {
+  const a = new Socket(C.AF_UNIX, C.SOCK_DGRAM, proto);
+  const b = new Socket(C.AF_UNIX, C.SOCK_DGRAM, proto);
+  let dir: string | null = null;
+  try {
+    try {
+      dir = makeTempDirSync();
+    } catch (e) {
+      throw fromRuntimeError(e);
+    }
+    await pair(lookupFd(a.fileno()), lookupFd(b.fileno()), dir);
+    return [a, b];
+  } catch (e) {
+    await Promise.all([a[Symbol.asyncDispose](), b[Symbol.asyncDispose]()]);
+    if (dir !== null) {
+      for (const name of ["a", "b"]) removeSync(`${dir}/${name}`);
+      removeSync(dir);
+    }
+    throw e;
   }
 }
 

@@ -17,6 +17,11 @@ Deno.test("socketpair: AF_UNIX by default, and loopback TCP", async () => {
     await closeAll(a, b);
   }
   await assertErrno(() => socket.socketpair(12345), errno.EAFNOSUPPORT);
+  // Datagram pairs are AF_UNIX only, as on Linux.
+  await assertErrno(
+    () => socket.socketpair(socket.AF_INET, socket.SOCK_DGRAM),
+    errno.EOPNOTSUPP,
+  );
 });
 
 Deno.test("create_connection: timeout, resolution, refusal", async () => {

@@ -5,6 +5,8 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
+import { lookupFd } from "../../socket/_description.ts";
+import { hasPython, runPython, skipReason } from "../_python.ts";
 
 const { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM } = socket;
 const enc = new TextEncoder();
@@ -692,6 +694,57 @@ Deno.test("datagram: Unix datagram sockets bound to paths", async () => {
     await using c = socket.socket(AF_UNIX, SOCK_DGRAM);
     throwsErrno(() => c.bind(`${dir}/a`), socket.errno.EADDRINUSE);
   });
+});
+
+Deno.test("datagram: Unix: socketpair(AF_UNIX, SOCK_DGRAM) is a connected, unnamed pair", async () => {
+  const [a, b] = await socket.socketpair(AF_UNIX, SOCK_DGRAM);
+  // Where the pair lives (Deno addresses datagrams by path), to check that
+  // closing cleans it up.
+  const paths = [a, b].map((s) => {
+    const sock = lookupFd(s.fileno()).datagram?.socket;
+    return (sock?.addr as { path: string }).path;
+  });
+  const dir = paths[0].slice(0, paths[0].lastIndexOf("/"));
+  try {
+    assert.equal(a.family, AF_UNIX);
+    assert.equal(a.type, SOCK_DGRAM);
+    const shown = {
+      names: [a.getsockname(), b.getsockname()],
+      peers: [a.getpeername(), b.getpeername()],
+    };
+    assert.deepEqual(shown, { names: ["", ""], peers: ["", ""] });
+    // Both ways, boundaries kept, no sender shown.
+    const waiting = b.recvfrom(100);
+    assert.equal(await a.send("ping"), 4);
+    assert.deepEqual(await waiting, [enc.encode("ping"), null]);
+    await b.send("pong");
+    await b.send("12345");
+    assert.equal(text(await a.recv(100)), "pong");
+    const into = new Uint8Array(3);
+    assert.deepEqual(await a.recvfrom_into(into), [3, null]);
+    assert.equal(text(into), "123");
+    if (hasPython()) {
+      // CPython shows the same: no names, no sender.
+      const py = await runPython(
+        "import socket\n" +
+          "a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM)\n" +
+          "a.send(b'x')\n" +
+          "print(repr([a.getsockname(), b.getsockname(), a.getpeername(), b.getpeername(), b.recvfrom(10)[1]]))",
+      );
+      assert.equal(py.trim(), "['', '', '', '', None]");
+    } else {
+      skipReason("socketpair dgram vs CPython", "python3 is missing");
+    }
+    // The peer gone: ECONNREFUSED, as on Linux.
+    await a[Symbol.asyncDispose]();
+    await rejectsErrno(b.send("anyone?"), socket.errno.ECONNREFUSED);
+  } finally {
+    await a[Symbol.asyncDispose]();
+    await b[Symbol.asyncDispose]();
+  }
+  for (const path of [...paths, dir]) {
+    assert.throws(() => Deno.statSync(path), Deno.errors.NotFound, path);
+  }
 });
 
 Deno.test("datagram: Unix: unnamed sender, connect, errors", async () => {
