@@ -88,10 +88,11 @@ export class DatagramCore {
   /** SHUT_RD: for Unix sockets, new arrivals are dropped (as Linux does). */
   readShut = false;
   /**
-   * Shown without a name (getsockname, getpeername, senders), as Linux
-   * shows a socketpair's sockets.
+   * A socketpair's: the peer's private path. Such a socket shows no names
+   * (getsockname, senders, getpeername while connected to that peer), as
+   * Linux shows a socketpair's sockets.
    */
-  unnamed = false;
+  pairPeer: string | null = null;
   // Filesystem entries removed once closed (a socketpair's private paths).
   #owned: string[] = [];
 

@@ -219,8 +219,6 @@ function target(sa: SockAddr): DatagramTarget {
 
 // Where a connected socket sends, kept per description.
 const peers = new WeakMap<Description, SockAddr>();
-// A socketpair's peer, which getpeername shows without a name.
-const pairPeers = new WeakMap<Description, SockAddr>();
 
 /**
  * `connect` on a datagram socket: sets the default peer, and from then on
@@ -348,16 +346,13 @@ export async function pair(
     [a, at("a"), at("b")],
     [b, at("b"), at("a")],
   ];
-  for (const [d, self] of ends) {
+  for (const [d, self, other] of ends) {
     bind(d, self);
     const c = core(d);
-    c.unnamed = true;
+    c.pairPeer = other.path;
     c.own([self.path, dir]);
   }
-  for (const [d, , other] of ends) {
-    await connect(d, other);
-    pairPeers.set(d, peers.get(d) as SockAddr);
-  }
+  for (const [d, , other] of ends) await connect(d, other);
 }
 
 /** `recvfrom`: one datagram, cut to `bufsize` (the rest is dropped). */
@@ -379,7 +374,7 @@ export function recvfrom(
       // A peeked datagram stays queued: the caller gets its own copy.
       if (peek) data = data.slice();
       if (bufsize === 0) data = EMPTY;
-      return [data, c.unnamed ? null : sender(d.family, from)];
+      return [data, c.pairPeer !== null ? null : sender(d.family, from)];
     };
     return c.next(mode, peek, shape);
   } catch (e) {
@@ -403,7 +398,7 @@ export function recvfromInto(
     ): [number, Address | null] => {
       const n = Math.min(dst.length, data.length);
       dst.set(n === data.length ? data : data.subarray(0, n));
-      return [n, c.unnamed ? null : sender(d.family, from)];
+      return [n, c.pairPeer !== null ? null : sender(d.family, from)];
     };
     return c.next(mode, peek, shape);
   } catch (e) {
@@ -437,7 +432,7 @@ export function sockname(d: Description): Address {
   const c = core(d);
   const sock = c.socket;
   if (sock === null) return unboundAddress(d.family);
-  if (c.unnamed) return "";
+  if (c.pairPeer !== null) return "";
   const addr = sock.addr;
   if ("path" in addr && addr.path === null) return "";
   return pythonAddress(d.family, addr as RuntimeAddr);
@@ -450,7 +445,7 @@ export function peername(d: Description): Address {
     throw osError(errno.ENOTCONN);
   }
   // The pair's own peer is unnamed; a peer connected to later is not.
-  if (pairPeers.get(d) === peer) return "";
+  if (peer.path === core(d).pairPeer) return "";
   if (peer.family === AF_INET) return [peer.host, peer.port];
   if (peer.family === AF_INET6) return [peer.host, peer.port, 0, peer.scopeId];
   return peer.path;

@@ -51,11 +51,7 @@ export async function socketpair(
   const listener = new Socket(family, type, proto);
   try {
     if (family === C.AF_UNIX) {
-      try {
-        dir = makeTempDirSync();
-      } catch (e) {
-        throw fromRuntimeError(e);
-      }
+      dir = privateDir();
       listener.bind(`${dir}/pair.sock`);
     } else {
       listener.bind([family === C.AF_INET6 ? "::1" : "127.0.0.1", 0]);
@@ -79,16 +75,21 @@ export async function socketpair(
   }
 }
 
+// A new private temporary directory for a pair's Unix paths.
+function privateDir(): string {
+  try {
+    return makeTempDirSync();
+  } catch (e) {
+    throw fromRuntimeError(e);
+  }
+}
+
 async function datagramPair(proto: number): Promise<[Socket, Socket]> {
   const a = new Socket(C.AF_UNIX, C.SOCK_DGRAM, proto);
   const b = new Socket(C.AF_UNIX, C.SOCK_DGRAM, proto);
   let dir: string | null = null;
   try {
-    try {
-      dir = makeTempDirSync();
-    } catch (e) {
-      throw fromRuntimeError(e);
-    }
+    dir = privateDir();
     await pair(lookupFd(a.fileno()), lookupFd(b.fileno()), dir);
     return [a, b];
   } catch (e) {

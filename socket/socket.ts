@@ -119,6 +119,13 @@ const TYPE_FLAGS = C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
 const BLOCKING: WaitMode = { nonblocking: false, deadline: null };
 const NONBLOCKING: WaitMode = { nonblocking: true, deadline: null };
 
+// How a call waits under `timeout` (`dontwait`: MSG_DONTWAIT).
+function waitMode(timeout: number | null, dontwait: boolean): WaitMode {
+  if (timeout === 0 || dontwait) return NONBLOCKING;
+  if (timeout === null) return BLOCKING;
+  return { nonblocking: false, deadline: deadlineAfter(timeout) };
+}
+
 function checkFamilyAndType(family: number, type: number): void {
   if (family !== C.AF_INET && family !== C.AF_INET6 && family !== C.AF_UNIX) {
     throw osError(errno.EAFNOSUPPORT);
@@ -223,10 +230,7 @@ export class Socket
   }
 
   #mode(flags = 0): WaitMode {
-    const timeout = this.#timeout;
-    if (timeout === 0 || (flags & C.MSG_DONTWAIT) !== 0) return NONBLOCKING;
-    if (timeout === null) return BLOCKING;
-    return { nonblocking: false, deadline: deadlineAfter(timeout) };
+    return waitMode(this.#timeout, (flags & C.MSG_DONTWAIT) !== 0);
   }
 
   #stream(d: Description, forSend: boolean): StreamCore {
@@ -954,13 +958,7 @@ export class Socket
     d.retain();
     const timeout = this.#timeout;
     return new SocketFileImpl(stream, mode, buffering ?? -1, {
-      mode: () => {
-        const nonblocking = timeout === 0;
-        return {
-          nonblocking,
-          deadline: nonblocking ? null : deadlineAfter(timeout),
-        };
-      },
+      mode: () => waitMode(timeout, false),
       release: () => d.release(),
     });
   }
