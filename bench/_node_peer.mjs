@@ -12,6 +12,15 @@ const MSG = 64;
 const IDLE_READ = 1024;
 const [impl, role, workload, a4, a5] = process.argv.slice(2);
 const now = () => performance.now();
+
+// connect: a fifth as many untimed cycles first, so the figure is the steady
+// state; then `amount` timed ones, printed as {seconds, count}.
+async function timeCycles(cycle, amount) {
+  for (let i = 0; i < Math.floor(amount / 5); i++) await cycle();
+  const start = now();
+  for (let i = 0; i < amount; i++) await cycle();
+  print({ seconds: (now() - start) / 1000, count: amount });
+}
 const print = (v) =>
   process.stdout.write(`${typeof v === "string" ? v : JSON.stringify(v)}\n`);
 
@@ -95,11 +104,7 @@ async function netClient(port, amount) {
       });
       c.destroy();
     };
-    for (let i = 0; i < Math.floor(amount / 5); i++) await cycle();
-    const start = now();
-    for (let i = 0; i < amount; i++) await cycle();
-    const seconds = (now() - start) / 1000;
-    print({ seconds, count: amount });
+    await timeCycles(cycle, amount);
     return;
   }
   if (workload === "idle") {
@@ -212,11 +217,7 @@ async function pysocketMain() {
       while (await s.recv_into(one) > 0) { /* the server sends nothing */ }
       s.close();
     };
-    for (let i = 0; i < Math.floor(amount / 5); i++) await cycle();
-    const start = now();
-    for (let i = 0; i < amount; i++) await cycle();
-    const seconds = (now() - start) / 1000;
-    print({ seconds, count: amount });
+    await timeCycles(cycle, amount);
     return;
   }
   if (workload === "idle") {
