@@ -6,6 +6,7 @@
  */
 
 import { ERRNO, STRERROR } from "./_errno_table.ts";
+import { platform } from "../_runtime/runtime.ts";
 
 /**
  * errno names to numbers, with Linux's values on every platform.
@@ -377,6 +378,9 @@ export interface ErrorContext {
   readonly op?: string;
 }
 
+// Deno's text for an OS error it has no class for.
+const OS_ERROR = /\(os error (\d+)\)$/;
+
 /**
  * Turns an error thrown by the runtime (Deno or Node) into an {@link error}
  * with Linux's errno and Python's message. Errors that already are
@@ -393,6 +397,10 @@ export function fromRuntimeError(e: unknown, _context?: ErrorContext): Error {
   if (typeof code === "string" && code in ERRNO) return osError(ERRNO[code]);
   const mapped = ERRNO_FOR_DENO_CLASS[name] ?? ERRNO_FOR_DENO_CLASS[e.name];
   if (mapped !== undefined) return osError(mapped);
+  // An OS error Deno has no class for comes as "... (os error N)", N the
+  // host's errno: Linux's numbering only on Linux.
+  const os = OS_ERROR.exec(e.message);
+  if (os !== null && platform() === "linux") return osError(Number(os[1]));
   if (e instanceof TypeError || e instanceof RangeError) return e;
   const err = new error(e.message);
   err.cause = e;

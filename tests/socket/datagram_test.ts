@@ -602,6 +602,33 @@ Deno.test("datagram: multicast membership on the loopback interface", async () =
   await rejectsErrno(s.recv(10), socket.errno.EAGAIN);
 });
 
+Deno.test("datagram: a join the system refuses reaches a receiver already waiting", async () => {
+  if (Deno.build.os !== "linux") {
+    console.log("SKIP refused join: checks Linux's ENODEV");
+    return;
+  }
+  await using s = bound();
+  const waiting = s.recv(10);
+  // 192.0.2.1 (documentation addresses) is no interface here: Linux refuses
+  // the join with ENODEV before anything is sent (CPython's setsockopt gives
+  // the same). The receiver, already waiting, gets the refusal.
+  s.setsockopt(
+    socket.IPPROTO_IP,
+    socket.IP_ADD_MEMBERSHIP,
+    mreq("239.255.7.9", "192.0.2.1"),
+  );
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, fail) => {
+    timer = setTimeout(() => fail(new Error("no refusal within 5 s")), 5000);
+  });
+  try {
+    await rejectsErrno(Promise.race([waiting, late]), socket.errno.ENODEV);
+  } finally {
+    clearTimeout(timer);
+  }
+  await assert.rejects(waiting, { message: "[Errno 19] No such device" });
+});
+
 Deno.test("datagram: a membership set before bind is joined at bind", async () => {
   await using s = udp();
   s.setsockopt(

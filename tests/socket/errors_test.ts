@@ -128,6 +128,11 @@ Deno.test("fromRuntimeError: Deno's classes, Node's codes, permissions", () => {
     ],
     [Object.assign(new Error("write EPIPE"), { code: "EPIPE" }), 32],
     [new Error("something else"), null],
+    // An OS error Deno has no class for: its errno, where it is Linux's.
+    [
+      new Error("No such device (os error 19)"),
+      Deno.build.os === "linux" ? 19 : null,
+    ],
     ["a string", null],
     [null, null],
   ];
