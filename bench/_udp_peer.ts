@@ -1,7 +1,9 @@
 // One side of the loopback UDP benchmark, in its own process.
 //
-//   deno run -A --unstable-net bench/_udp_peer.ts <pysocket|deno> server
-//   deno run -A --unstable-net bench/_udp_peer.ts <pysocket|deno> client <port> <seconds> <window>
+//   deno run -A --unstable-net bench/_udp_peer.ts <end> server
+//   deno run -A --unstable-net bench/_udp_peer.ts <end> client <port> <seconds> <window>
+//
+// <end>: pysocket, deno (raw Deno), slab or floor (see _udp_ends.ts).
 //
 // The server prints its port, echoes every datagram to its sender until a
 // 4-byte "STOP", then prints how many it echoed. The client keeps `window`
@@ -10,56 +12,27 @@
 // makes no progress for STALL_MS counts what is in flight as lost and is
 // refilled, so a loss never stalls the run.
 import * as socket from "../mod.ts";
+import {
+  floorEnd,
+  openLoopback,
+  pysocketEnd,
+  rawEnd,
+  slabEnd,
+  type UdpEnd,
+} from "./_udp_ends.ts";
 
 const SIZE = 1024;
 const STALL_MS = 300;
 const STOP = new TextEncoder().encode("STOP");
 
-interface Endpoint {
-  /** The bound port. */
-  readonly port: number;
-  send(p: Uint8Array, port: number): Promise<unknown>;
-  /** The next datagram's bytes and the sender's port. */
-  receive(): Promise<[Uint8Array, number]>;
-  close(): void;
-}
+const ENDS: Record<string, () => UdpEnd> = {
+  pysocket: () => pysocketEnd(socket),
+  deno: () => rawEnd(openLoopback),
+  slab: () => slabEnd(openLoopback),
+  floor: () => floorEnd(openLoopback),
+};
 
-function pysocketEndpoint(): Endpoint {
-  const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-  s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20);
-  s.bind(["127.0.0.1", 0]);
-  const port = (s.getsockname() as [string, number])[1];
-  return {
-    port,
-    send: (p, to) => s.sendto(p, ["127.0.0.1", to]),
-    receive: async () => {
-      const [data, from] = await s.recvfrom(65536);
-      return [data, (from as [string, number])[1]];
-    },
-    close: () => s.close(),
-  };
-}
-
-function denoEndpoint(): Endpoint {
-  const conn = Deno.listenDatagram({
-    transport: "udp",
-    hostname: "127.0.0.1",
-    port: 0,
-  });
-  const buf = new Uint8Array(65536);
-  return {
-    port: (conn.addr as Deno.NetAddr).port,
-    send: (p, to) =>
-      conn.send(p, { transport: "udp", hostname: "127.0.0.1", port: to }),
-    receive: async () => {
-      const [data, from] = await conn.receive(buf);
-      return [data, (from as Deno.NetAddr).port];
-    },
-    close: () => conn.close(),
-  };
-}
-
-async function server(ep: Endpoint): Promise<void> {
+async function server(ep: UdpEnd): Promise<void> {
   console.log(ep.port);
   let echoed = 0;
   for (;;) {
@@ -68,12 +41,12 @@ async function server(ep: Endpoint): Promise<void> {
     await ep.send(data, from);
     echoed++;
   }
-  ep.close();
+  await ep.close();
   console.log(echoed);
 }
 
 async function client(
-  ep: Endpoint,
+  ep: UdpEnd,
   port: number,
   seconds: number,
   window: number,
@@ -128,14 +101,16 @@ async function client(
   const elapsed = (performance.now() - start) / 1000;
   clearInterval(watchdog);
   await ep.send(STOP, port);
-  ep.close();
+  await ep.close();
   await receiving;
   console.log(JSON.stringify({ sent, received, lost, seconds: elapsed }));
 }
 
 if (import.meta.main) {
   const [impl, role, ...rest] = Deno.args;
-  const ep = impl === "pysocket" ? pysocketEndpoint() : denoEndpoint();
+  const open = ENDS[impl];
+  if (open === undefined) throw new Error(`unknown UDP end ${impl}`);
+  const ep = open();
   if (role === "server") await server(ep);
   else {
     await client(ep, Number(rest[0]), Number(rest[1]), Number(rest[2]));

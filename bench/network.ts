@@ -8,7 +8,7 @@ import { fmtRatio, type Section } from "./_section.ts";
 const GIB = 1024 ** 3;
 const here = (f: string): string => new URL(f, import.meta.url).pathname;
 
-interface Impl {
+export interface Impl {
   readonly name: string;
   /** Why this column cannot run here, or `null` when it can. */
   missing(): Promise<string | null>;
@@ -34,7 +34,8 @@ function spawnOptions(args: string[]): Deno.CommandOptions {
   return { args, stdin: "piped", stdout: "piped", stderr: "inherit" };
 }
 
-function denoImpl(name: string, impl: string): Impl {
+/** A column run by this Deno: `impl` is the peers' first argument. */
+export function denoImpl(name: string, impl: string): Impl {
   return {
     name,
     missing: () => Promise.resolve(null),
@@ -221,7 +222,10 @@ async function connects(impl: Impl, count: number): Promise<number> {
 
 // 1 KiB datagrams echoed with UDP_WINDOW in flight for `seconds`; the
 // round trips per second and the datagrams lost.
-async function udpEcho(impl: Impl, seconds: number): Promise<[number, number]> {
+export async function udpEcho(
+  impl: Impl,
+  seconds: number,
+): Promise<[number, number]> {
   const server = impl.udp("server").spawn();
   const serverOut = new Lines(server.stdout);
   await server.stdin.close();

@@ -1,39 +1,39 @@
-// What one UDP echo costs pysocket, taken apart. Three echo loops, each both
-// ends of an echo with 64 datagrams in flight:
-//
-//   raw      Deno.DatagramConn's calling code (one buffer reused, the sender's
-//            port read from the address object)
-//   floor    a bare wrapper that keeps only Python's guarantees: each datagram's
-//            bytes its own (a view into a slab), an address tuple per datagram,
-//            a send error mapped (one .then per send)
-//   pysocket socket.recvfrom / socket.sendto
-//
-// run twice:
+// What one UDP echo costs pysocket, taken apart. Four ends (see
+// _udp_ends.ts): raw Deno's calling code; the same receiving into fresh
+// slabs; a bare wrapper that keeps only Python's guarantees; pysocket. Each
+// drives an echo with 64 datagrams in flight:
 //
 //   1. over a stand-in for Deno's datagram socket that answers as the echo
 //      peer would: the JavaScript alone, no network;
 //   2. over real loopback sockets, both ends in this one process: the whole
 //      cost of an echo (system calls included) without two processes waking
-//      each other, so the figures hold still from run to run.
+//      each other, so the figures hold still from run to run;
+//   3. as `deno task bench` runs it: server and client in processes of their
+//      own, 1 KiB datagrams for 2 s, interleaved rounds; the median round and
+//      the best one.
 //
-//   deno run -A --unstable-net bench/udp_overhead.ts [echoes]
+//   deno run -A --unstable-net bench/udp_overhead.ts [echoes] [rounds]
 //
-// Prints nanoseconds per echo, the best of five runs of each loop.
+// Parts 1 and 2 print nanoseconds per echo, the best of five runs of each
+// loop; part 3 echoes per second.
+import {
+  type Conn,
+  floorEnd,
+  type Open,
+  openLoopback,
+  pysocketEnd,
+  rawEnd,
+  type Remote,
+  slabEnd,
+  type UdpEnd,
+} from "./_udp_ends.ts";
+import { denoImpl, udpEcho } from "./network.ts";
 
 const ECHOES = Number(Deno.args[0] ?? 200_000);
+const ROUNDS = Number(Deno.args[1] ?? 6);
 const RUNS = 5;
 const WINDOW = 64;
 const SIZE = 1024;
-
-type Remote = { transport: string; hostname: string; port: number };
-
-/** The part of Deno.DatagramConn the loops use. */
-interface Conn {
-  readonly addr: Deno.Addr;
-  receive(buf: Uint8Array): Promise<[Uint8Array, Deno.Addr]>;
-  send(p: Uint8Array, to: Remote): Promise<number>;
-  close(): void;
-}
 
 /** Deno.DatagramConn's shape, answering as an echo peer would. */
 class StandIn implements Conn {
@@ -76,82 +76,8 @@ class StandIn implements Conn {
   }
 }
 
-/** One end of an echo, as each loop drives its socket. */
-interface End {
-  readonly port: number;
-  /** The next datagram and its sender's port. */
-  receive(): Promise<[Uint8Array, number]>;
-  send(p: Uint8Array, port: number): Promise<number>;
-  close(): void | Promise<void>;
-}
-
-type Open = () => Conn;
-
-function raw(open: Open): End {
-  const conn = open();
-  const buf = new Uint8Array(65536);
-  return {
-    port: (conn.addr as Deno.NetAddr).port,
-    receive: async () => {
-      const [data, from] = await conn.receive(buf);
-      return [data, (from as Deno.NetAddr).port];
-    },
-    send: (p, port) =>
-      conn.send(p, { transport: "udp", hostname: "127.0.0.1", port }),
-    close: () => conn.close(),
-  };
-}
-
-function floor(open: Open): End {
-  const conn = open();
-  let slab = new Uint8Array(512 * 1024);
-  let off = 0;
-  const mapped = (e: unknown): never => {
-    throw new Error(String(e));
-  };
-  let target: Remote = { transport: "udp", hostname: "", port: -1 };
-  const recvfrom = (): Promise<[Uint8Array, [string, number]]> => {
-    if (slab.length - off < 65536) {
-      slab = new Uint8Array(512 * 1024);
-      off = 0;
-    }
-    return conn.receive(new Uint8Array(slab.buffer, off, 65536)).then((r) => {
-      off += r[0].length;
-      const from = r[1] as Deno.NetAddr;
-      return [r[0], [from.hostname, from.port]];
-    });
-  };
-  const sendto = (d: Uint8Array, a: [string, number]): Promise<number> => {
-    if (a[0] !== target.hostname || a[1] !== target.port) {
-      target = { transport: "udp", hostname: a[0], port: a[1] };
-    }
-    return conn.send(d, target).then((n) => n, mapped);
-  };
-  return {
-    port: (conn.addr as Deno.NetAddr).port,
-    receive: () => recvfrom().then((r) => [r[0], r[1][1]]),
-    send: (p, port) => sendto(p, ["127.0.0.1", port]),
-    close: () => conn.close(),
-  };
-}
-
-function pysocket(): End {
-  const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
-  s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20);
-  s.bind(["127.0.0.1", 0]);
-  return {
-    port: (s.getsockname() as [string, number])[1],
-    receive: async () => {
-      const [data, from] = await s.recvfrom(65536);
-      return [data, (from as [string, number])[1]];
-    },
-    send: (p, port) => s.sendto(p, ["127.0.0.1", port]),
-    close: () => s[Symbol.asyncDispose](),
-  };
-}
-
 // Part 1: the stand-in is its own echo peer; the loop echoes back to it.
-async function overStandIn(end: End): Promise<void> {
+async function overStandIn(end: UdpEnd): Promise<void> {
   for (let i = 0; i < ECHOES; i++) {
     const [data, port] = await end.receive();
     await end.send(data, port);
@@ -161,7 +87,7 @@ async function overStandIn(end: End): Promise<void> {
 
 // Part 2: a server end echoes to a client end that keeps WINDOW datagrams in
 // flight and sends a new one for each that comes back.
-async function overLoopback(server: End, client: End): Promise<void> {
+async function overLoopback(server: End, client: UdpEnd): Promise<void> {
   const serving = (async () => {
     for (;;) {
       const [data, port] = await server.receive();
@@ -204,30 +130,24 @@ function report(
   ratios: boolean,
 ): void {
   console.log(title);
-  const base = results.get(NAMES[0]) as number;
+  const base = results.get(NAMES.raw) as number;
   for (const [name, ns] of results) {
     const ratio = ratios ? ` (${(base / ns).toFixed(2)}x raw)` : "";
     console.log(`  ${name}: ${ns.toFixed(0)} ns per echo${ratio}`);
   }
 }
 
-const NAMES = [
-  "raw Deno calling code",
-  "bare wrapper with Python's guarantees",
-  "pysocket recvfrom + sendto",
-];
+const NAMES = {
+  raw: "raw Deno calling code",
+  slab: "raw Deno into fresh slabs",
+  floor: "bare wrapper with Python's guarantees",
+  pysocket: "pysocket recvfrom + sendto",
+};
 
 // pysocket opens its datagram sockets through Deno.listenDatagram: the
 // stand-in takes its place for part 1, before pysocket is loaded.
 const deno = Deno as unknown as { listenDatagram: () => Conn };
 const real = deno.listenDatagram;
-// Called once the real one is back (part 2).
-const openReal: Open = () =>
-  Deno.listenDatagram({
-    transport: "udp",
-    hostname: "127.0.0.1",
-    port: 0,
-  }) as unknown as Conn;
 deno.listenDatagram = () => new StandIn();
 const socket = await import("../mod.ts");
 const standIn: Open = () => new StandIn();
@@ -235,20 +155,61 @@ const standIn: Open = () => new StandIn();
 report(
   "JavaScript alone (stand-in socket, no network):",
   await best([
-    [NAMES[0], () => overStandIn(raw(standIn))],
-    [NAMES[1], () => overStandIn(floor(standIn))],
-    [NAMES[2], () => overStandIn(pysocket())],
+    [NAMES.raw, () => overStandIn(rawEnd(standIn))],
+    [NAMES.slab, () => overStandIn(slabEnd(standIn))],
+    [NAMES.floor, () => overStandIn(floorEnd(standIn))],
+    [NAMES.pysocket, () => overStandIn(pysocketEnd(socket))],
   ]),
   false,
 );
 
 deno.listenDatagram = real;
+const loop = (make: (open: Open) => UdpEnd) => () =>
+  overLoopback(make(openLoopback), make(openLoopback));
 report(
   `Real loopback sockets, both ends in one process, ${WINDOW} in flight:`,
   await best([
-    [NAMES[0], () => overLoopback(raw(openReal), raw(openReal))],
-    [NAMES[1], () => overLoopback(floor(openReal), floor(openReal))],
-    [NAMES[2], () => overLoopback(pysocket(), pysocket())],
+    [NAMES.raw, loop(rawEnd)],
+    [NAMES.slab, loop(slabEnd)],
+    [NAMES.floor, loop(floorEnd)],
+    [
+      NAMES.pysocket,
+      () => overLoopback(pysocketEnd(socket), pysocketEnd(socket)),
+    ],
   ]),
   true,
 );
+
+// Part 3: the benchmark's own UDP peers, each end's server and client in
+// processes of their own.
+const columns = (["raw", "slab", "floor", "pysocket"] as const).map((k) =>
+  denoImpl(NAMES[k], k === "raw" ? "deno" : k)
+);
+const perSecond = new Map<string, number[]>();
+let lost = 0;
+for (let r = 0; r < ROUNDS; r++) {
+  for (const c of columns) {
+    const [rate, gone] = await udpEcho(c, 2);
+    perSecond.set(c.name, [...perSecond.get(c.name) ?? [], rate]);
+    lost += gone;
+  }
+}
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const rawRates = perSecond.get(NAMES.raw) as number[];
+console.log(
+  `Two processes, 1 KiB echoes, ${WINDOW} in flight, ${ROUNDS} rounds of 2 s ` +
+    `(${lost} lost):`,
+);
+for (const [name, rates] of perSecond) {
+  const mid = median(rates);
+  const top = Math.max(...rates);
+  console.log(
+    `  ${name}: median ${mid.toFixed(0)} per s ` +
+      `(${(mid / median(rawRates)).toFixed(2)}x raw), best ${top.toFixed(0)} ` +
+      `(${(top / Math.max(...rawRates)).toFixed(2)}x raw)`,
+  );
+}
