@@ -267,6 +267,20 @@ export function fileStamp(path: string): string | null {
   }
 }
 
+/**
+ * What is at `path` (symbolic links followed): `"socket"`, `"other"`, or
+ * `"missing"`; `null` when it cannot be seen (no read permission, or
+ * another error).
+ */
+export function pathKind(path: string): "socket" | "other" | "missing" | null {
+  if (permissionState({ name: "read", path }) !== "granted") return null;
+  try {
+    return Deno.statSync(path).isSocket ? "socket" : "other";
+  } catch (e) {
+    return e instanceof Deno.errors.NotFound ? "missing" : null;
+  }
+}
+
 /** The names in a directory, or `null` when it cannot be listed. */
 export function readDirSync(path: string): string[] | null {
   if (permissionState({ name: "read", path }) !== "granted") return null;

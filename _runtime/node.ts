@@ -654,6 +654,18 @@ export function fileStamp(path: string): string | null {
   }
 }
 
+/**
+ * What is at `path` (symbolic links followed): `"socket"`, `"other"`, or
+ * `"missing"`; `null` when it cannot be seen.
+ */
+export function pathKind(path: string): "socket" | "other" | "missing" | null {
+  try {
+    return fs.statSync(path).isSocket() ? "socket" : "other";
+  } catch (e) {
+    return (e as { code?: string }).code === "ENOENT" ? "missing" : null;
+  }
+}
+
 /** The names in a directory, or `null` when it cannot be listed. */
 export function readDirSync(path: string): string[] | null {
   try {

@@ -3,9 +3,14 @@
 //
 // Receiving: while the socket is bound, one runtime receive is always in
 // flight, as the kernel is always taking datagrams in. Each datagram lands
-// whole in a queue bounded by SO_RCVBUF; what does not fit is dropped, as
-// the kernel drops it. `recvfrom` takes from the queue, so a caller that
-// times out loses nothing and MSG_PEEK is a look at the head.
+// whole in a queue bounded by SO_RCVBUF. For UDP, what does not fit is
+// dropped, as the kernel drops it. Linux never drops a Unix datagram: a
+// full receiver makes its senders wait (or gives them EAGAIN). So a Unix
+// socket whose queue reaches SO_RCVBUF stops receiving from the runtime:
+// the kernel's queue fills behind it and the kernel pushes back on the
+// senders; receiving resumes once a receive takes the queue below the
+// limit. `recvfrom` takes from the queue, so a caller that times out loses
+// nothing and MSG_PEEK is a look at the head.
 //
 // A blocking receiver with no deadline that finds the queue empty cannot go
 // away before a datagram comes (only close ends its wait), so it is handed
@@ -77,8 +82,7 @@ interface Group {
 
 /** Receive queue, send bookkeeping and options of one datagram socket. */
 export class DatagramCore {
-  /** Receive queue limit in bytes (SO_RCVBUF). */
-  rcvbuf: number;
+  #rcvbuf: number;
   /** SO_SNDBUF, reported back. */
   sndbuf: number;
   /** Datagrams dropped because the queue was full. */
@@ -130,8 +134,24 @@ export class DatagramCore {
 
   constructor(family: number, rcvbuf: number, sndbuf: number) {
     this.#family = family;
-    this.rcvbuf = rcvbuf;
+    this.#rcvbuf = rcvbuf;
     this.sndbuf = sndbuf;
+  }
+
+  /** Receive queue limit in bytes (SO_RCVBUF). */
+  get rcvbuf(): number {
+    return this.#rcvbuf;
+  }
+
+  set rcvbuf(size: number) {
+    this.#rcvbuf = size;
+    // A Unix socket held back by a full queue may take datagrams again.
+    this.#pump();
+  }
+
+  // A Unix socket whose queue is full takes no more from the runtime.
+  #full(): boolean {
+    return this.#family === AF_UNIX && this.#queued >= this.#rcvbuf;
   }
 
   /** The runtime socket, once bound. */
@@ -177,6 +197,18 @@ export class DatagramCore {
    */
   filter(accept: ((from: RuntimeAddr) => boolean) | null): void {
     this.#accept = accept;
+  }
+
+  /**
+   * Empties the receive queue (a Unix socket connecting to another peer:
+   * Linux's unix_dgram_disconnected). Datagrams still in the kernel's queue
+   * are not reached.
+   */
+  purge(): void {
+    this.#queue = [];
+    this.#head = 0;
+    this.#queued = 0;
+    this.#pump();
   }
 
   // ------------------------------------------------------------- receive
@@ -258,6 +290,7 @@ export class DatagramCore {
   #shift(dg: Datagram): void {
     this.#queue[this.#head++] = EMPTY_SLOT;
     this.#queued -= dg.data.length + OVERHEAD;
+    if (this.#receiving === null) this.#pump();
     if (this.#head === this.#queue.length) {
       this.#queue = [];
       this.#head = 0;
@@ -272,7 +305,11 @@ export class DatagramCore {
     if (this.readShut && this.#family === AF_UNIX) return;
     const cost = data.length + OVERHEAD;
     const empty = this.#head === this.#queue.length;
-    if (!empty && this.#queued + cost > this.rcvbuf) {
+    // A Unix datagram already taken from the runtime is kept: receiving
+    // stops instead (see #full).
+    if (
+      !empty && this.#queued + cost > this.#rcvbuf && this.#family !== AF_UNIX
+    ) {
       this.dropped++;
       return;
     }
@@ -295,14 +332,15 @@ export class DatagramCore {
   #pump(): void {
     if (
       this.#receiving !== null || this.#closed || this.#sock === null ||
-      this.#buf === null || this.#error !== null || this.#sendQueue.length > 0
+      this.#buf === null || this.#error !== null ||
+      this.#sendQueue.length > 0 || this.#full()
     ) return;
     this.#receiving = this.#receiveLoop(this.#sock);
   }
 
-  // Receives until the socket closes, a receive fails, or sends are waiting
-  // for the socket (Unix): one loop, not a chain of callbacks, as this runs
-  // once per datagram.
+  // Receives until the socket closes, a receive fails, sends are waiting
+  // for the socket (Unix) or the queue is full (Unix): one loop, not a chain
+  // of callbacks, as this runs once per datagram.
   async #receiveLoop(sock: DatagramSocket): Promise<void> {
     for (;;) {
       let buf = this.#buf as Uint8Array;
@@ -329,7 +367,7 @@ export class DatagramCore {
       this.#waking = false;
       // Sends queued before close still go out.
       if (!this.#closed && !this.#isWake(data, from)) this.#admit(data, from);
-      if (this.#closed || this.#sendQueue.length > 0) {
+      if (this.#closed || this.#sendQueue.length > 0 || this.#full()) {
         this.#receiving = null;
         if (this.#sendQueue.length > 0) this.#flush();
         return;

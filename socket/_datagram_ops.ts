@@ -12,6 +12,7 @@ import {
   type DatagramSocket,
   type DatagramTarget,
   listenDatagram,
+  pathKind,
   permissionState,
   type RuntimeAddr,
   unstableNetAvailable,
@@ -24,6 +25,8 @@ import {
   AF_UNIX,
   EAI_ADDRFAMILY,
   EAI_NONAME,
+  MSG_OOB,
+  MSG_TRUNC,
 } from "./constants.ts";
 import { errno, error, fromRuntimeError, gaierror, osError } from "./errors.ts";
 import {
@@ -223,7 +226,8 @@ const peers = new WeakMap<Description, SockAddr>();
 /**
  * `connect` on a datagram socket: sets the default peer, and from then on
  * only that peer's datagrams are queued, as on Linux. A second connect
- * changes the peer. Binds an unbound socket first.
+ * changes the peer; for a Unix socket, a different peer empties the
+ * receive queue, as Linux does. Binds an unbound socket first.
  */
 export function connect(d: Description, sa: SockAddr): Promise<void> {
   try {
@@ -231,10 +235,14 @@ export function connect(d: Description, sa: SockAddr): Promise<void> {
     if (sa.family !== AF_UNIX) {
       if (isBroadcast(sa) && !c.broadcast) throw osError(errno.EACCES);
     } else {
-      unixPath(sa.path, "send");
+      checkUnixPeer(unixPath(sa.path, "send"));
     }
     autobind(d, c, sa, true);
     const peer: SockAddr = { ...sa, host: canonicalHost(sa.family, sa.host) };
+    const old = d.state === "connected" ? peers.get(d) : undefined;
+    if (d.family === AF_UNIX && old !== undefined && old.path !== sa.path) {
+      c.purge();
+    }
     peers.set(d, peer);
     c.filter(matcher(d.family, peer));
     d.state = "connected";
@@ -242,6 +250,15 @@ export function connect(d: Description, sa: SockAddr): Promise<void> {
   } catch (e) {
     return Promise.reject(e);
   }
+}
+
+// Linux looks the peer up at connect: ENOENT when nothing is at the path,
+// ECONNREFUSED when what is there is not a socket. (A socket file nobody
+// is bound to, which Linux also refuses, cannot be told apart here.)
+function checkUnixPeer(path: string): void {
+  const kind = pathKind(path);
+  if (kind === "missing") throw osError(errno.ENOENT);
+  if (kind === "other") throw osError(errno.ECONNREFUSED);
 }
 
 function matcher(
@@ -262,16 +279,19 @@ function matcher(
  * `send` (`to` null: to the connected peer) or `sendto`. Resolves to the
  * number of bytes sent: the whole datagram, or it is refused. With a
  * numeric address the datagram is queued before this returns, so a `close`
- * right after still lets it go out.
+ * right after still lets it go out. MSG_OOB is refused (EOPNOTSUPP) before
+ * anything else, as Linux does for UDP and Unix datagrams.
  */
 export function send(
   d: Description,
   data: Uint8Array,
   to: SockAddr | null,
   mode: WaitMode,
+  flags = 0,
 ): Promise<number> {
   try {
     const c = core(d);
+    if ((flags & MSG_OOB) !== 0) throw osError(errno.EOPNOTSUPP);
     if (to === null) {
       const peer = peers.get(d);
       if (d.state !== "connected" || peer === undefined) {
@@ -355,7 +375,11 @@ export async function pair(
   for (const [d, , other] of ends) await connect(d, other);
 }
 
-/** `recvfrom`: one datagram, cut to `bufsize` (the rest is dropped). */
+/**
+ * `recvfrom`: one datagram, cut to `bufsize` (the rest is dropped). With
+ * MSG_TRUNC, a longer datagram gives bytes of its real length: its first
+ * `bufsize` bytes, then zeros (CPython's are uninitialized memory).
+ */
 export function recvfrom(
   d: Description,
   bufsize: number,
@@ -365,15 +389,24 @@ export function recvfrom(
   try {
     const c = core(d);
     const peek = (flags & MSG_PEEK) !== 0;
+    const trunc = (flags & MSG_TRUNC) !== 0;
     const shape = (
       got: Uint8Array,
       from: RuntimeAddr,
     ): [Uint8Array, Address | null] => {
       let data = got;
-      if (data.length > bufsize) data = data.subarray(0, bufsize);
-      // A peeked datagram stays queued: the caller gets its own copy.
-      if (peek) data = data.slice();
-      if (bufsize === 0) data = EMPTY;
+      if (data.length > bufsize) {
+        if (trunc) {
+          data = new Uint8Array(got.length);
+          data.set(got.subarray(0, bufsize));
+        } else {
+          data = bufsize === 0 ? EMPTY : data.subarray(0, bufsize);
+          if (peek) data = data.slice();
+        }
+      } else if (peek) {
+        // A peeked datagram stays queued: the caller gets its own copy.
+        data = data.slice();
+      }
       return [data, c.pairPeer !== null ? null : sender(d.family, from)];
     };
     return c.next(mode, peek, shape);
@@ -382,7 +415,10 @@ export function recvfrom(
   }
 }
 
-/** `recvfrom_into`: one datagram into `dst`; resolves to the count copied. */
+/**
+ * `recvfrom_into`: one datagram into `dst`; resolves to the count copied,
+ * or with MSG_TRUNC to the datagram's real length.
+ */
 export function recvfromInto(
   d: Description,
   dst: Uint8Array,
@@ -392,13 +428,17 @@ export function recvfromInto(
   try {
     const c = core(d);
     const peek = (flags & MSG_PEEK) !== 0;
+    const trunc = (flags & MSG_TRUNC) !== 0;
     const shape = (
       data: Uint8Array,
       from: RuntimeAddr,
     ): [number, Address | null] => {
       const n = Math.min(dst.length, data.length);
       dst.set(n === data.length ? data : data.subarray(0, n));
-      return [n, c.pairPeer !== null ? null : sender(d.family, from)];
+      return [
+        trunc ? data.length : n,
+        c.pairPeer !== null ? null : sender(d.family, from),
+      ];
     };
     return c.next(mode, peek, shape);
   } catch (e) {

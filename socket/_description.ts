@@ -59,6 +59,8 @@ export class Description {
   datagram: DatagramCore | null = null;
   /** A background connect (non-blocking mode), while it runs. */
   connecting: Promise<void> | null = null;
+  /** A socketpair() end: no name and no peer name, as on Linux. */
+  unnamed = false;
   /** The pending error SO_ERROR reports (and clears). */
   soError = 0;
   readonly options: OptionValues;

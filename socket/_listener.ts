@@ -14,6 +14,10 @@ export class ListenerCore {
   #accepting: Promise<void> | null = null;
   #error: Error | null = null;
   #closed = false;
+  // TCP shutdown(SHUT_RD): not listening until resume().
+  #stopped = false;
+  // AF_UNIX shutdown(SHUT_RD): a blocking accept with nothing ready fails.
+  #readShut = false;
   readonly #changed = new Signal();
 
   constructor(listener: StreamListener) {
@@ -24,12 +28,16 @@ export class ListenerCore {
   async accept(mode: WaitMode): Promise<StreamConn> {
     for (;;) {
       if (this.#closed) throw osError(errno.EBADF);
+      if (this.#stopped) throw osError(errno.EINVAL);
       const conn = this.#ready.shift();
       if (conn) return conn;
       if (this.#error) {
         const e = this.#error;
         this.#error = null;
         throw e;
+      }
+      if (this.#readShut && !mode.nonblocking && mode.deadline === null) {
+        throw osError(errno.EINVAL);
       }
       this.#startAccept();
       if (mode.nonblocking) throw osError(errno.EAGAIN);
@@ -42,7 +50,7 @@ export class ListenerCore {
     this.#accepting = this.listener.accept().then(
       (conn) => {
         this.#accepting = null;
-        if (this.#closed) conn.close();
+        if (this.#closed || this.#stopped) conn.close();
         else this.#ready.push(conn);
         this.#changed.notify();
       },
@@ -59,6 +67,29 @@ export class ListenerCore {
         this.#changed.notify();
       },
     );
+  }
+
+  /**
+   * TCP `shutdown(SHUT_RD)`: stops listening until {@link resume}; accepts
+   * get `EINVAL` and queued connections close (Linux resets them). The
+   * runtime listener stays open, so the port stays bound.
+   */
+  stop(): void {
+    if (this.#stopped || this.#closed) return;
+    this.#stopped = true;
+    for (const conn of this.#ready.splice(0)) conn.close();
+    this.#changed.notify();
+  }
+
+  /** `listen()` again after {@link stop}. */
+  resume(): void {
+    this.#stopped = false;
+  }
+
+  /** AF_UNIX `shutdown(SHUT_RD)`: wakes blocking accepts, which get `EINVAL`. */
+  shutRead(): void {
+    this.#readShut = true;
+    this.#changed.notify();
   }
 
   /** Stops listening; pending accepts get `EBADF`, queued connections close. */

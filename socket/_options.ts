@@ -185,7 +185,12 @@ function optionName(level: number, opt: number): string {
   return `level ${level} option ${opt}`;
 }
 
-function lookup(level: number, opt: number): OptionSpec {
+function lookup(d: Description, level: number, opt: number): OptionSpec {
+  // Linux hands every level but SOL_SOCKET of an AF_UNIX socket to the
+  // protocol, which has no options: EOPNOTSUPP.
+  if (d.family === C.AF_UNIX && level !== C.SOL_SOCKET) {
+    throw osError(errno.EOPNOTSUPP);
+  }
   const spec = TABLE.get(key(level, opt));
   if (!spec) {
     throw refused(optionName(level, opt), "not supported by pysocket");
@@ -200,7 +205,7 @@ export function getOption(
   opt: number,
   buflen?: number,
 ): number | Uint8Array {
-  const value = lookup(level, opt).get(d);
+  const value = lookup(d, level, opt).get(d);
   if (buflen === undefined) return value;
   if (buflen < 0 || buflen > 1024) throw osError(errno.EINVAL);
   const out = new Uint8Array(4);
@@ -215,7 +220,7 @@ export function setOption(
   opt: number,
   value: unknown,
 ): void {
-  const spec = lookup(level, opt);
+  const spec = lookup(d, level, opt);
   if (!spec.set) throw refused(spec.name, "it is read-only");
   if (typeof value === "boolean") {
     // JavaScript's flag values, accepted for on/off options.

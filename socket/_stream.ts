@@ -4,7 +4,8 @@
 // Receiving: at most one runtime read is in flight. Its bytes land in the
 // bounded receive buffer (SO_RCVBUF), so a caller that times out or goes away
 // loses nothing; the next caller finds them there. Reads happen on demand:
-// while someone waits and the buffer has room. The one exception is a
+// while someone waits and the buffer has room (and at shutdown(SHUT_RD),
+// for bytes already on their way). The one exception is a
 // blocking caller with no deadline finding the buffer empty: it cannot go
 // away before the read ends, so the read goes straight into its buffer.
 //
@@ -104,9 +105,15 @@ export class StreamCore {
       this.#checkOpen();
       return 0;
     }
+    let settled = false;
     for (;;) {
       this.#checkOpen();
       if (this.#size > 0) return this.#copyOut(dst, peek);
+      if (this.#readShut && !settled) {
+        settled = true;
+        await this.#settleShut();
+        continue;
+      }
       const end = this.#takeEnd();
       if (end) return 0;
       if (mode.nonblocking) {
@@ -174,7 +181,8 @@ export class StreamCore {
   async waitReadable(mode: WaitMode): Promise<void> {
     for (;;) {
       this.#checkOpen();
-      if (this.#size > 0 || this.#eof || this.#readShut || this.#error) return;
+      if (this.#size > 0 || this.#eof || this.#error) return;
+      if (this.#readShut) return await this.#settleShut();
       if (mode.nonblocking) {
         this.#startRead();
         throw osError(errno.EAGAIN);
@@ -192,9 +200,9 @@ export class StreamCore {
     for (;;) {
       this.#checkOpen();
       if (
-        this.#size >= Math.min(n, this.rcvbuf) || this.#eof ||
-        this.#readShut || this.#error
+        this.#size >= Math.min(n, this.rcvbuf) || this.#eof || this.#error
       ) return;
+      if (this.#readShut) return await this.#settleShut();
       if (mode.nonblocking) {
         if (this.#size > 0) return;
         this.#startRead();
@@ -279,10 +287,27 @@ export class StreamCore {
     if (this.#size < this.rcvbuf) this.#changed.notify();
   }
 
+  // After SHUT_RD a receive never waits: Linux gives what is queued, else
+  // the end of stream at once. pysocket cannot see the kernel's queue, so a
+  // read is started (or the one in flight kept) and given one turn of the
+  // event loop, enough for bytes the kernel already holds; what it brings
+  // later stays buffered for the next receive, as later data does on Linux.
+  async #settleShut(): Promise<void> {
+    this.#startRead();
+    if (this.#reading === null) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 0);
+      this.#changed.wait(null).then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   #startRead(): void {
     if (
-      this.#reading !== null || this.#eof || this.#readShut ||
-      this.#error !== null || this.#closed
+      this.#reading !== null || this.#eof || this.#error !== null ||
+      this.#closed
     ) return;
     const room = this.rcvbuf - this.#size;
     if (room <= 0) return;
@@ -291,7 +316,7 @@ export class StreamCore {
       (n) => {
         this.#reading = null;
         if (n === null) this.#eof = true;
-        else if (n > 0 && !this.#readShut) {
+        else if (n > 0) {
           this.#chunks.push(buf.subarray(0, n));
           this.#size += n;
         }
@@ -373,9 +398,14 @@ export class StreamCore {
     return this.#enqueue(() => this.conn.closeWrite(), 0).catch(() => {});
   }
 
-  /** Ends the read side: buffered data stays readable, then end of stream. */
+  /**
+   * Ends the read side: receives no longer wait. Data buffered, in flight or
+   * arriving later is still given out, then end of stream, as on Linux TCP.
+   */
   shutdownRead(): void {
     this.#readShut = true;
+    // Bytes the kernel already holds come in for the next receive.
+    this.#startRead();
     this.#changed.notify();
   }
 

@@ -61,6 +61,12 @@ export async function socketpair(
     try {
       await a.connect(listener.getsockname());
       const [b] = await listener.accept();
+      if (family === C.AF_UNIX) {
+        // Linux's socketpair() sockets have no names; the path used to
+        // make this pair is gone once it returns.
+        lookupFd(a.fileno()).unnamed = true;
+        lookupFd(b.fileno()).unnamed = true;
+      }
       return [a, b];
     } catch (e) {
       a.close();
@@ -112,6 +118,34 @@ export interface CreateServerOptions {
   reuse_port?: boolean;
   /** Accept IPv4 and IPv6 on one `AF_INET6` socket. */
   dualstack_ipv6?: boolean;
+}
+
+// Python's repr of an address: ('127.0.0.1', 80), ('::1', 80, 0, 0), '/path'.
+function pyRepr(value: unknown, bytes = false): string {
+  if (typeof value === "string") {
+    // Single quotes unless the text has one and no double quote.
+    const q = value.includes("'") && !value.includes('"') ? '"' : "'";
+    let out = q;
+    for (const ch of value) {
+      const c = ch.codePointAt(0)!;
+      if (ch === "\\" || ch === q) out += "\\" + ch;
+      else if (ch === "\n") out += "\\n";
+      else if (ch === "\r") out += "\\r";
+      else if (ch === "\t") out += "\\t";
+      else if (c < 0x20 || c === 0x7f || (bytes && c > 0x7f)) {
+        out += "\\x" + c.toString(16).padStart(2, "0");
+      } else out += ch;
+    }
+    return out + q;
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((v) => pyRepr(v));
+    return `(${items.join(", ")}${items.length === 1 ? "," : ""})`;
+  }
+  if (value instanceof Uint8Array) {
+    return "b" + pyRepr(String.fromCharCode(...value), true);
+  }
+  return String(value);
 }
 
 /**
@@ -199,9 +233,8 @@ export function create_server(
   }
   const sock = new Socket(family, C.SOCK_STREAM);
   try {
-    if (family !== C.AF_UNIX) {
-      sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
-    }
+    // CPython sets it on every family but Windows, AF_UNIX included.
+    sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEADDR, 1);
     if (options.reuse_port) sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
     if (family === C.AF_INET6 && options.dualstack_ipv6) {
       sock.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, 0);
@@ -213,7 +246,7 @@ export function create_server(
         throw osError(
           e.errno,
           `${e.strerror} (while attempting to bind on address ${
-            JSON.stringify(address)
+            pyRepr(address)
           })`,
         );
       }

@@ -235,6 +235,11 @@ export class Socket
 
   #stream(d: Description, forSend: boolean): StreamCore {
     if (d.state !== "connected" || d.stream === null) {
+      // Linux: an unconnected AF_UNIX stream gives EINVAL to recv and
+      // ENOTCONN to send; TCP gives ENOTCONN and EPIPE.
+      if (d.family === C.AF_UNIX) {
+        throw osError(forSend ? errno.ENOTCONN : errno.EINVAL);
+      }
       throw osError(forSend ? errno.EPIPE : errno.ENOTCONN);
     }
     return d.stream;
@@ -291,6 +296,8 @@ export class Socket
     if (d.state !== "bound" && d.state !== "listening") {
       throw osError(errno.EINVAL);
     }
+    // Again after shutdown(SHUT_RD) stopped it.
+    d.listener?.resume();
     d.state = "listening";
   }
 
@@ -353,7 +360,7 @@ export class Socket
     const target = streamTarget(sa);
     if (mode.nonblocking) {
       d.state = "connecting";
-      d.connecting = connectStream(target, undefined, local).then(
+      d.connecting = connectTo(target, undefined, local).then(
         (conn) => {
           d.connecting = null;
           if (d.state === "closed") {
@@ -440,7 +447,7 @@ export class Socket
       const bytes = toBytes(data);
       toInt(flags);
       if (this.#isDatagram(d)) {
-        return dgram.send(d, bytes, null, this.#mode(flags));
+        return dgram.send(d, bytes, null, this.#mode(flags), flags);
       }
       return this.#stream(d, true).send(bytes, this.#mode(flags));
     } catch (e) {
@@ -472,7 +479,8 @@ export class Socket
       const bytes = toBytes(data);
       toInt(flags);
       if (this.#isDatagram(d)) {
-        return dgram.send(d, bytes, null, this.#mode(flags)).then(() => {});
+        return dgram.send(d, bytes, null, this.#mode(flags), flags)
+          .then(() => {});
       }
       return this.#stream(d, true).sendall(bytes, this.#mode(flags));
     } catch (e) {
@@ -511,10 +519,17 @@ export class Socket
       }
       const parsed = parseSockaddr(d.family, target, "sendto");
       if (!this.#isDatagram(d)) {
-        // A connected stream ignores the address, as Linux does; else EPIPE.
+        // A connected TCP stream ignores the address, as Linux does; else
+        // EPIPE. An AF_UNIX stream refuses any address: EISCONN once
+        // connected, EOPNOTSUPP before.
+        if (d.family === C.AF_UNIX) {
+          throw osError(
+            d.state === "connected" ? errno.EISCONN : errno.EOPNOTSUPP,
+          );
+        }
         return this.#stream(d, true).send(bytes, this.#mode(flags));
       }
-      return dgram.send(d, bytes, parsed, this.#mode(flags));
+      return dgram.send(d, bytes, parsed, this.#mode(flags), flags);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -550,7 +565,7 @@ export class Socket
       const s = this.#stream(d, false);
       const mode = this.#mode(flags);
       const peek = (flags & C.MSG_PEEK) !== 0;
-      if ((flags & C.MSG_WAITALL) !== 0 && !peek) {
+      if ((flags & C.MSG_WAITALL) !== 0 && !peek && waitsForAll(mode)) {
         const buf = new Uint8Array(n);
         return recvAll(s, buf, mode).then((got) => buf.subarray(0, got));
       }
@@ -585,6 +600,8 @@ export class Socket
       const dst = intoView(buffer, nbytes, "recv_into");
       toInt(flags);
       if (this.#isDatagram(d)) {
+        // CPython's recv_into into nothing returns at once without reading.
+        if (dst.length === 0) return Promise.resolve(0);
         return dgram.recvfromInto(d, dst, flags, this.#mode(flags)).then((r) =>
           r[0]
         );
@@ -592,7 +609,9 @@ export class Socket
       const s = this.#stream(d, false);
       const mode = this.#mode(flags);
       const peek = (flags & C.MSG_PEEK) !== 0;
-      if ((flags & C.MSG_WAITALL) !== 0 && !peek) return recvAll(s, dst, mode);
+      if ((flags & C.MSG_WAITALL) !== 0 && !peek && waitsForAll(mode)) {
+        return recvAll(s, dst, mode);
+      }
       return s.recvInto(dst, mode, peek);
     } catch (e) {
       return Promise.reject(e);
@@ -690,7 +709,22 @@ export class Socket
       dgram.shutdown(d, how);
       return;
     }
+    if (d.state === "listening" && d.listener !== null) {
+      // Linux: SHUT_WR does nothing to a listener. SHUT_RD stops a TCP
+      // listener (its port stays bound; listen() starts it again); on
+      // AF_UNIX it makes a blocking accept with nothing queued give EINVAL.
+      if (how === C.SHUT_WR) return;
+      if (d.family === C.AF_UNIX) {
+        d.listener.shutRead();
+      } else {
+        d.listener.stop();
+        d.state = "bound";
+      }
+      return;
+    }
     if (d.state !== "connected" || d.stream === null) {
+      // An unconnected AF_UNIX socket takes any shutdown, as on Linux.
+      if (d.family === C.AF_UNIX) return;
       throw osError(errno.ENOTCONN);
     }
     if (how !== C.SHUT_WR) d.stream.shutdownRead();
@@ -759,7 +793,8 @@ export class Socket
   dup(): Socket {
     const d = this.#desc();
     d.retain();
-    return adopt(d, this.#family, this.#type, this.#proto, defaultTimeout);
+    // CPython's dup() copies the timeout (and so the blocking mode).
+    return adopt(d, this.#family, this.#type, this.#proto, this.#timeout);
   }
 
   /**
@@ -792,6 +827,7 @@ export class Socket
   getsockname(): Address {
     const d = this.#desc();
     if (this.#isDatagram(d)) return dgram.sockname(d);
+    if (d.unnamed) return "";
     if (d.stream) return pythonAddress(d.family, d.stream.conn.localAddr);
     if (d.listener) return pythonAddress(d.family, d.listener.listener.addr);
     return unboundAddress(d.family);
@@ -813,6 +849,7 @@ export class Socket
     if (d.state !== "connected" || d.stream === null) {
       throw osError(errno.ENOTCONN);
     }
+    if (d.unnamed) return "";
     return pythonAddress(d.family, d.stream.conn.remoteAddr);
   }
 
@@ -1171,6 +1208,10 @@ function bindStream(d: Description, sa: SockAddr): void {
 }
 
 function checkConnectable(d: Description): void {
+  // Linux refuses a listening AF_UNIX socket with EINVAL, TCP with EISCONN.
+  if (d.state === "listening" && d.family === C.AF_UNIX) {
+    throw osError(errno.EINVAL);
+  }
   if (d.state === "connected" || d.state === "listening") {
     throw osError(errno.EISCONN);
   }
@@ -1206,6 +1247,19 @@ function releaseLocalBind(
   return local;
 }
 
+// Port 0 is never listening: Linux refuses it at once, where the runtime
+// rejects the port with a RangeError of its own.
+function connectTo(
+  target: StreamTarget,
+  signal: AbortSignal | undefined,
+  local: { hostname: string; port: number } | undefined,
+): Promise<StreamConn> {
+  if (target.transport === "tcp" && target.port === 0) {
+    return Promise.reject(osError(errno.ECONNREFUSED));
+  }
+  return connectStream(target, signal, local);
+}
+
 async function connectWithDeadline(
   target: StreamTarget,
   mode: WaitMode,
@@ -1213,10 +1267,10 @@ async function connectWithDeadline(
 ): Promise<StreamConn> {
   try {
     if (mode.deadline === null) {
-      return await connectStream(target, undefined, local);
+      return await connectTo(target, undefined, local);
     }
     const abort = new AbortController();
-    const attempt = connectStream(target, abort.signal, local);
+    const attempt = connectTo(target, abort.signal, local);
     try {
       return await raceDeadline(attempt, mode.deadline);
     } catch (e) {
@@ -1247,8 +1301,9 @@ function connectedDescription(
   parent: Description,
 ): Description {
   const nd = new Description(family, type, proto);
-  // Options set on a listening socket carry over to what it accepts.
-  Object.assign(nd.options, parent.options);
+  // Options set on a TCP listener carry over to what it accepts; Linux's
+  // AF_UNIX accept makes a new socket with the defaults.
+  if (family !== C.AF_UNIX) Object.assign(nd.options, parent.options);
   attachStream(nd, conn);
   return nd;
 }
@@ -1268,13 +1323,25 @@ function intoView(buffer: unknown, nbytes: unknown, fn: string): Uint8Array {
   const n = toInt(nbytes);
   if (n < 0) throw new RangeError(`negative buffersize in ${fn}`);
   if (n > view.length) {
-    throw new RangeError(`buffer too small for requested bytes`);
+    throw new RangeError(
+      fn === "recv_into"
+        ? "buffer too small for requested bytes"
+        : "nbytes is greater than the length of the buffer",
+    );
   }
   return n === 0 ? view : view.subarray(0, n);
 }
 
-// MSG_WAITALL: fill `dst` or stop at the end of the stream; a timeout after
-// some bytes arrived returns what came, as Linux does.
+// CPython keeps the descriptor non-blocking under any timeout and waits for
+// readability itself, so MSG_WAITALL waits for all the bytes only on a
+// blocking socket; with a timeout (or MSG_DONTWAIT) it is a plain receive:
+// what is there once the first byte has come.
+function waitsForAll(mode: WaitMode): boolean {
+  return mode.deadline === null && !mode.nonblocking;
+}
+
+// MSG_WAITALL on a blocking socket: fill `dst` or stop at the end of the
+// stream; an error after some bytes arrived returns what came, as Linux does.
 async function recvAll(
   s: StreamCore,
   dst: Uint8Array,
