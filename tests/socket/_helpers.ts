@@ -129,3 +129,15 @@ export async function readAll(s: socket.Socket): Promise<Uint8Array> {
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Runs `f` with a new temporary directory, removed afterwards. */
+export async function withTempDir(
+  f: (dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "pysocket-test-" });
+  try {
+    await f(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}

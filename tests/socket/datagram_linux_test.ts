@@ -6,20 +6,11 @@
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { hasPython, runPython, skipReason } from "../_python.ts";
-import { assertErrno, sleep, text } from "./_helpers.ts";
+import { assertErrno, sleep, text, withTempDir } from "./_helpers.ts";
 
 const { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM } = socket;
 
 type Sock = socket.Socket;
-
-async function withDir(f: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "pysocket-dgram-linux-" });
-  try {
-    await f(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
 
 function unixBound(path: string): Sock {
   const s = socket.socket(AF_UNIX, SOCK_DGRAM);
@@ -43,7 +34,7 @@ Deno.test("datagram linux: Unix: a non-blocking CPython sender to a full pysocke
     skipReason("Unix dgram flow control vs CPython", "python3 is missing");
     return;
   }
-  await withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await using rx = unixBound(`${dir}/rx`);
     rx.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192);
     // rx does not read: CPython sends until Linux pushes back for good (an
@@ -84,7 +75,7 @@ Deno.test("datagram linux: Unix: a non-blocking CPython sender to a full pysocke
 });
 
 Deno.test("datagram linux: Unix: many datagrams to a slow pysocket reader all arrive, in order", async () => {
-  await withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await using rx = unixBound(`${dir}/rx`);
     rx.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8192);
     await using tx = unixBound(`${dir}/tx`);
@@ -122,7 +113,7 @@ Deno.test("datagram linux: Unix: many datagrams to a slow pysocket reader all ar
 // ------------------------------------------------------------- connect
 
 Deno.test("datagram linux: Unix: connect to another peer empties the queue (UDP: kept); the first connect and the same peer keep it", async () => {
-  await withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await using a = unixBound(`${dir}/a`);
     await using b = unixBound(`${dir}/b`);
     await using c = unixBound(`${dir}/c`);
@@ -164,7 +155,7 @@ Deno.test("datagram linux: Unix: connect to another peer empties the queue (UDP:
 });
 
 Deno.test("datagram linux: Unix: connect to a missing path is ENOENT, to a non-socket ECONNREFUSED", async () => {
-  await withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await Deno.writeTextFile(`${dir}/file`, "not a socket");
     await using _peer = unixBound(`${dir}/peer`);
     await using s = socket.socket(AF_UNIX, SOCK_DGRAM);
@@ -259,7 +250,7 @@ async function withPair(
   kind: Kind,
   f: (rx: Sock, tx: Sock, to: socket.Address) => Promise<void>,
 ): Promise<void> {
-  await withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await using rx = kind === "UDP" ? udpBound() : unixBound(`${dir}/rx`);
     await using tx = kind === "UDP" ? udpBound() : unixBound(`${dir}/tx`);
     await f(rx, tx, rx.getsockname());

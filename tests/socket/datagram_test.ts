@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { lookupFd } from "../../socket/_description.ts";
 import { hasPython, runPython, skipReason } from "../_python.ts";
+import { withTempDir } from "./_helpers.ts";
 
 const { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM } = socket;
 const enc = new TextEncoder();
@@ -678,17 +679,8 @@ Deno.test("datagram: IPv6 on ::1", async () => {
 
 // --------------------------------------------------------------- Unix
 
-async function withDir(f: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "pysocket-dgram-" });
-  try {
-    await f(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 Deno.test("datagram: Unix datagram sockets bound to paths", async () => {
-  await withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await using a = socket.socket(AF_UNIX, SOCK_DGRAM);
     await using b = socket.socket(AF_UNIX, SOCK_DGRAM);
     assert.equal(a.getsockname(), "");
@@ -775,7 +767,7 @@ Deno.test("datagram: Unix: socketpair(AF_UNIX, SOCK_DGRAM) is a connected, unnam
 });
 
 Deno.test("datagram: Unix: unnamed sender, connect, errors", async () => {
-  await withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await using a = socket.socket(AF_UNIX, SOCK_DGRAM);
     a.bind(`${dir}/a`);
     await using u = socket.socket(AF_UNIX, SOCK_DGRAM);
@@ -818,7 +810,7 @@ Deno.test("datagram: Unix: unnamed sender, connect, errors", async () => {
 });
 
 Deno.test("datagram: Unix: sends while a receive waits; close delivers queued sends", async () => {
-  await withDir(async (dir) => {
+  await withTempDir(async (dir) => {
     await using a = socket.socket(AF_UNIX, SOCK_DGRAM);
     await using b = socket.socket(AF_UNIX, SOCK_DGRAM);
     a.bind(`${dir}/a`);
