@@ -135,7 +135,8 @@ export async function connectStream(
 
 /** A new private temporary directory (for `socketpair`'s Unix path). */
 export function makeTempDirSync(): string {
-  return Deno.makeTempDirSync({ prefix: "pysocket-" });
+  // The process id in the name lets a test find its own directories.
+  return Deno.makeTempDirSync({ prefix: `pysocket-${Deno.pid}-` });
 }
 
 /** Removes a file or an empty directory, ignoring errors. */

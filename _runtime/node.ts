@@ -596,7 +596,8 @@ export function connectStream(
 
 /** A new private temporary directory (for `socketpair`'s Unix path). */
 export function makeTempDirSync(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), "pysocket-"));
+  // The process id in the name lets a test find its own directories.
+  return fs.mkdtempSync(path.join(os.tmpdir(), `pysocket-${process.pid}-`));
 }
 
 /** Removes a file or an empty directory, ignoring errors. */

@@ -1,5 +1,10 @@
-// The types of the runtime boundary, shared by deno.ts and node.ts: the
-// plain objects that the socket, datagram and look-up code speak in.
+// The runtime port: the one interface (`Runtime`) through which the code
+// above reaches Deno or Node.js, the record of what the runtime can do
+// (`Capabilities`), and the plain objects both sides speak in. deno.ts and
+// node.ts each export one object that `satisfies Runtime`; runtime.ts picks
+// one (the npm build swaps that line). An adapter rejects and throws only
+// with a `RuntimeError` (./error.ts): it translates its runtime's own errors
+// itself, so that socket/errors.ts maps one kind of error, in one place.
 
 /** An address as the runtime gives it. */
 export type RuntimeAddr =
@@ -142,4 +147,93 @@ export interface DnsQueryOptions {
   readonly nameServer?: { readonly ipAddr: string; readonly port?: number };
   /** Give up after this many milliseconds. */
   readonly timeoutMs?: number;
+}
+
+/**
+ * What this runtime can do, asked by the code above the port instead of the
+ * runtime's name.
+ */
+export interface Capabilities {
+  /** `connect` from a bound local address and port (TCP). */
+  readonly connectFromLocal: boolean;
+  /** Abstract Unix socket names (a path starting with NUL). */
+  readonly abstractUnixNames: boolean;
+  /** `AF_UNIX` `SOCK_DGRAM` sockets (Deno: only with `--unstable-net`). */
+  readonly unixDatagrams: boolean;
+  /** UDP sockets at all (Deno: only with `--unstable-net`). */
+  readonly udp: boolean;
+  /** `IPV6_V6ONLY` on a listening or datagram socket. */
+  readonly ipv6Only: boolean;
+  /** A permission model whose flags a message should name (Deno's). */
+  readonly permissionFlags: boolean;
+  /**
+   * A datagram socket's `receive` can be woken with nothing received
+   * (Deno's Unix datagrams need a token datagram instead).
+   */
+  readonly datagramWakeup: boolean;
+}
+
+/** Options of a stream listener. */
+export interface ListenOptions {
+  /** SO_REUSEPORT. */
+  readonly reusePort?: boolean;
+  /** The accept queue's length. */
+  readonly backlog?: number;
+  /** IPV6_V6ONLY, where `Capabilities.ipv6Only`. */
+  readonly ipv6Only?: boolean;
+}
+
+/** Options of an outgoing connection. */
+export interface ConnectOptions {
+  /** Abandons the attempt (the promise rejects, the descriptor is freed). */
+  readonly signal?: AbortSignal;
+  /** The local address to connect from, where `connectFromLocal`. */
+  readonly local?: { readonly hostname: string; readonly port: number };
+}
+
+/** The whole port: every call the code above makes into the runtime. */
+export interface Runtime {
+  /** What this runtime can do. */
+  readonly capabilities: Capabilities;
+  /** The runtime's name, for messages and for tests only. */
+  readonly name: "deno" | "node";
+
+  /** Binds and listens at once. */
+  listenStream(target: StreamTarget, options?: ListenOptions): StreamListener;
+  /** Connects. */
+  connectStream(
+    target: StreamTarget,
+    options?: ConnectOptions,
+  ): Promise<StreamConn>;
+  /** Opens a datagram socket bound to `at`. */
+  listenDatagram(at: DatagramBind, options?: DatagramOptions): DatagramSocket;
+
+  /** One DNS query through the runtime's resolver. */
+  resolveDns(
+    query: string,
+    type: DnsRecordType,
+    options?: DnsQueryOptions,
+  ): Promise<string[]>;
+
+  /** The host platform: `linux`, `darwin`, `windows`, ... */
+  platform(): string;
+  /** The host's name. */
+  hostname(): string;
+  /** The machine's interface addresses. */
+  networkInterfaces(): InterfaceAddress[];
+  /** Whether a permission is granted, without ever prompting. */
+  permissionState(query: PermissionQuery): PermissionState;
+
+  /** A text file's contents, or `null` when it cannot be read. */
+  readTextFileSync(path: string): string | null;
+  /** A key that changes when the file does, or `null`. */
+  fileStamp(path: string): string | null;
+  /** What is at `path`, or `null` when it cannot be seen. */
+  pathKind(path: string): "socket" | "other" | "missing" | null;
+  /** The names in a directory, or `null`. */
+  readDirSync(path: string): string[] | null;
+  /** A new private temporary directory. */
+  makeTempDirSync(): string;
+  /** Removes a file or an empty directory, ignoring errors. */
+  removeSync(path: string): void;
 }

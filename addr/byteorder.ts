@@ -5,7 +5,7 @@
  * @module
  */
 
-import { notAnInteger, pyTypeName } from "./args.ts";
+import { notAnInteger, pyTypeName } from "../_base/args.ts";
 
 // Host byte order, found once: on a big-endian host these functions
 // return their argument unchanged.

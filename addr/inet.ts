@@ -5,9 +5,9 @@
  * @module
  */
 
-import { error, osError } from "../socket/errors.ts";
-import { AF_INET, AF_INET6 } from "../socket/constants.ts";
-import { bytesArg, checkCString, cIntArg, strArg } from "./args.ts";
+import { error, osError } from "../_base/errors.ts";
+import { AF_INET, AF_INET6 } from "../_base/constants.ts";
+import { bytesArg, checkCString, cIntArg, strArg } from "../_base/args.ts";
 import { allocBytes, releaseBytes } from "./_pool.ts";
 
 const EAFNOSUPPORT = 97;

@@ -7,9 +7,9 @@
  * @module
  */
 
-import { error } from "../socket/errors.ts";
-import { AF_INET, AF_INET6, AF_UNIX } from "../socket/constants.ts";
-import { asBytes, notAnInteger, pyTypeName } from "./args.ts";
+import { error } from "../_base/errors.ts";
+import { AF_INET, AF_INET6, AF_UNIX } from "../_base/constants.ts";
+import { asBytes, notAnInteger, pyTypeName } from "../_base/args.ts";
 import { atonExactValue, isIPv4, ntop6, ptonOrNull } from "./inet.ts";
 
 // Strict inet_pton-style tests, for the socket and dns code.

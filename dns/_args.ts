@@ -1,8 +1,8 @@
 // Argument checks for the look-up functions, with CPython's wording.
 
-import { pyTypeName as pyType } from "../addr/args.ts";
+import { pyTypeName as pyType } from "../_base/args.ts";
 
-export { cIntArg as cInt, pyTypeName as pyType } from "../addr/args.ts";
+export { cIntArg as cInt, pyTypeName as pyType } from "../_base/args.ts";
 
 /** A `str` argument (Python's `s` format): no NUL, encodable. */
 export function str(v: unknown, fn: string, pos: number): string {

@@ -1,7 +1,7 @@
 // Address text and bytes for the look-ups: thin wrappers over addr/.
 
 import { atonExactValue, ntop6, ptonOrNull } from "../addr/inet.ts";
-import { AF_INET, AF_INET6 } from "../socket/constants.ts";
+import { AF_INET, AF_INET6 } from "../_base/constants.ts";
 
 /** 4 bytes of `a.b.c.d` or `null` (strict, as glibc's inet_pton). */
 export function pton4(s: string): Uint8Array | null {

@@ -6,7 +6,7 @@ import {
   permissionState,
   resolveDns,
 } from "../_runtime/runtime.ts";
-import { permissionError } from "../socket/errors.ts";
+import { permissionError } from "../_base/errors.ts";
 import { type ResolverConfig, resolverConfig } from "./config.ts";
 import { pton4, pton6 } from "./_ip.ts";
 

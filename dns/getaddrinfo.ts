@@ -4,7 +4,7 @@
  * @module
  */
 
-import { error, gaierror } from "../socket/errors.ts";
+import { error, gaierror } from "../_base/errors.ts";
 import {
   AF_INET,
   AF_INET6,
@@ -31,7 +31,7 @@ import {
   SOCK_RAW,
   SOCK_SEQPACKET,
   SOCK_STREAM,
-} from "../socket/constants.ts";
+} from "../_base/constants.ts";
 import { cInt, hostText } from "./_args.ts";
 import { seenFamilies } from "./_addrconfig.ts";
 import { DnsError, dnsLookup } from "./dns_client.ts";

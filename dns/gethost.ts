@@ -6,14 +6,14 @@
  */
 
 import { hostname, permissionState } from "../_runtime/runtime.ts";
-import { error, gaierror, herror, permissionError } from "../socket/errors.ts";
+import { error, gaierror, herror, permissionError } from "../_base/errors.ts";
 import {
   AF_INET,
   AF_INET6,
   AF_UNSPEC,
   EAI_FAMILY,
   SOCK_DGRAM,
-} from "../socket/constants.ts";
+} from "../_base/constants.ts";
 import { hostText } from "./_args.ts";
 import { DnsError, dnsLookup, dnsReverse } from "./dns_client.ts";
 import { gaiCore } from "./getaddrinfo.ts";

@@ -5,7 +5,7 @@
  */
 
 import { hostname, permissionState } from "../_runtime/runtime.ts";
-import { error, gaierror, herror } from "../socket/errors.ts";
+import { error, gaierror, herror } from "../_base/errors.ts";
 import {
   AF_INET,
   AF_UNSPEC,
@@ -19,7 +19,7 @@ import {
   NI_NUMERICHOST,
   NI_NUMERICSERV,
   SOCK_DGRAM,
-} from "../socket/constants.ts";
+} from "../_base/constants.ts";
 import { cInt } from "./_args.ts";
 import { configGeneration } from "./config.ts";
 import { gaiCore } from "./getaddrinfo.ts";

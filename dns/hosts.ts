@@ -1,7 +1,7 @@
 // The hosts file, read as glibc's nss_files reads it.
 
 import { permissionState } from "../_runtime/runtime.ts";
-import { permissionError } from "../socket/errors.ts";
+import { permissionError } from "../_base/errors.ts";
 import { fieldsOf, linesOf, ParsedFile } from "./_cache.ts";
 import { hostsPath } from "./config.ts";
 import {

@@ -12,7 +12,7 @@ import {
   readDirSync,
   readTextFileSync,
 } from "../_runtime/runtime.ts";
-import { error, osError, permissionError } from "../socket/errors.ts";
+import { error, osError, permissionError } from "../_base/errors.ts";
 import { pyType, str } from "./_args.ts";
 import { pton4, pton6 } from "./_ip.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { error } from "../socket/errors.ts";
+import { error } from "../_base/errors.ts";
 import { fieldsOf, linesOf, ParsedFile } from "./_cache.ts";
 import { str } from "./_args.ts";
 import { protocolsPath } from "./config.ts";

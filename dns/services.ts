@@ -6,7 +6,7 @@
  * @module
  */
 
-import { error } from "../socket/errors.ts";
+import { error } from "../_base/errors.ts";
 import { fieldsOf, linesOf, ParsedFile } from "./_cache.ts";
 import { cInt, str } from "./_args.ts";
 import { servicesPath } from "./config.ts";

@@ -1,6 +1,6 @@
 // Turning what callers pass as "bytes" into a Uint8Array, once, at the edge.
 
-import { notAnInteger, pyTypeName } from "../addr/args.ts";
+import { notAnInteger, pyTypeName } from "../_base/args.ts";
 
 const encoder = new TextEncoder();
 

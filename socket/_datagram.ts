@@ -31,7 +31,7 @@ import {
   type RuntimeAddr,
 } from "../_runtime/runtime.ts";
 import { inet_ntoa, ntop6 } from "../addr/inet.ts";
-import { AF_INET, AF_INET6, AF_UNIX } from "./constants.ts";
+import { AF_INET, AF_INET6, AF_UNIX } from "../_base/constants.ts";
 import { errno, fromRuntimeError, osError } from "./errors.ts";
 import { type Deadline, raceDeadline, Signal } from "./_wait.ts";
 import type { WaitMode } from "./_stream.ts";

@@ -27,7 +27,7 @@ import {
   EAI_NONAME,
   MSG_OOB,
   MSG_TRUNC,
-} from "./constants.ts";
+} from "../_base/constants.ts";
 import { errno, error, fromRuntimeError, gaierror, osError } from "./errors.ts";
 import {
   type Address,

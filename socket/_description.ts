@@ -5,7 +5,7 @@
 import type { RuntimeAddr } from "../_runtime/runtime.ts";
 import { ntop6, ptonOrNull } from "../addr/inet.ts";
 import type { SockAddr } from "../addr/sockaddr.ts";
-import { AF_INET, AF_INET6, SOCK_DGRAM } from "./constants.ts";
+import { AF_INET, AF_INET6, SOCK_DGRAM } from "../_base/constants.ts";
 import { errno, osError } from "./errors.ts";
 import type { ListenerCore } from "./_listener.ts";
 import type { StreamCore } from "./_stream.ts";

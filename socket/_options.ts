@@ -1,7 +1,7 @@
 // setsockopt/getsockopt: one table of the options pysocket honours. Anything
 // not in it is refused with ENOPROTOOPT naming the option, never ignored.
 
-import * as C from "./constants.ts";
+import * as C from "../_base/constants.ts";
 import { errno, osError } from "./errors.ts";
 import { toBytes, toInt } from "./_bytes.ts";
 import type { Description, OptionValues } from "./_description.ts";

@@ -3,7 +3,7 @@
 
 import type { SockAddr } from "../addr/sockaddr.ts";
 import { resolveHost } from "../dns/resolve_host.ts";
-import { AF_UNIX } from "./constants.ts";
+import { AF_UNIX } from "../_base/constants.ts";
 
 /** `sa` with a numeric host of its family (resolving a name if needed). */
 export async function resolveAddress(sa: SockAddr): Promise<SockAddr> {

@@ -7,7 +7,7 @@
 
 import { makeTempDirSync, platform, removeSync } from "../_runtime/runtime.ts";
 import { getaddrinfo } from "../dns/mod.ts";
-import * as C from "./constants.ts";
+import * as C from "../_base/constants.ts";
 import { errno, error, fromRuntimeError, osError } from "./errors.ts";
 import { type Address, Socket } from "./socket.ts";
 import { lookupFd } from "./_description.ts";

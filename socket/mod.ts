@@ -3,7 +3,7 @@
  *
  * @module
  */
-export * from "./constants.ts";
+export * from "../_base/constants.ts";
 export {
   BlockingIOError,
   BrokenPipeError,

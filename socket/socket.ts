@@ -12,7 +12,7 @@ import {
   type StreamTarget,
 } from "../_runtime/runtime.ts";
 import { parseSockaddr, type SockAddr } from "../addr/sockaddr.ts";
-import * as C from "./constants.ts";
+import * as C from "../_base/constants.ts";
 import {
   errno,
   error,
@@ -22,7 +22,7 @@ import {
   timedOut,
 } from "./errors.ts";
 import { toBytes, toInt, toWritableBytes } from "./_bytes.ts";
-import { cIntArg } from "../addr/args.ts";
+import { cIntArg } from "../_base/args.ts";
 import {
   type Address,
   allocateFd,

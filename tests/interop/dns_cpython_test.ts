@@ -8,7 +8,7 @@ import {
 } from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { hasPython, runPython, skipReason } from "../_python.ts";
-import { type Outcome, outcome, tableLines } from "../dns/_helpers.ts";
+import { type Outcome, outcome, tableLines } from "../_dns_helpers.ts";
 
 type Call = [string, ...unknown[]];
 

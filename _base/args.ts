@@ -1,0 +1,137 @@
+// Argument checks shared by the whole package (addr/, dns/, socket/):
+// Python's type names for messages, bytes-like inputs, C int conversion and
+// C string checks, each giving the error CPython gives for the same mistake.
+// Internal: not exported from mod.ts.
+
+/** The name Python would print for the type of a value passed from JS. */
+export function pyTypeName(v: unknown): string {
+  switch (typeof v) {
+    case "string":
+      return "str";
+    case "number":
+      return Number.isInteger(v) ? "int" : "float";
+    case "bigint":
+      // Not "int": a bigint is refused where Python takes an int, and the
+      // message should say what was passed.
+      return "bigint";
+    case "boolean":
+      return "bool";
+    case "undefined":
+      return "NoneType";
+    case "function":
+      return "function";
+    case "symbol":
+      return "symbol";
+  }
+  if (v === null) return "NoneType";
+  if (Array.isArray(v)) return "list";
+  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return "bytes";
+  const ctor = (v as { constructor?: { name?: unknown } }).constructor;
+  const name = ctor?.name;
+  return typeof name === "string" && name !== "" && name !== "Object"
+    ? name
+    : "dict";
+}
+
+/** A view of `v` as bytes when it is bytes-like, else `null`. */
+export function asBytes(v: unknown): Uint8Array | null {
+  if (v instanceof Uint8Array) return v;
+  if (ArrayBuffer.isView(v)) {
+    return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  }
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  if (
+    typeof SharedArrayBuffer !== "undefined" && v instanceof SharedArrayBuffer
+  ) {
+    return new Uint8Array(v);
+  }
+  return null;
+}
+
+/** Bytes-like input or CPython's `TypeError` for anything else (strings included). */
+export function bytesArg(v: unknown): Uint8Array {
+  const b = asBytes(v);
+  if (b === null) {
+    throw new TypeError(
+      `a bytes-like object is required, not '${pyTypeName(v)}'`,
+    );
+  }
+  return b;
+}
+
+/** The TypeError CPython gives when a non-integer is passed where an int is needed. */
+export function notAnInteger(v: unknown): TypeError {
+  return new TypeError(
+    `'${pyTypeName(v)}' object cannot be interpreted as an integer`,
+  );
+}
+
+const LONG_LIMIT = 2 ** 63;
+
+/**
+ * A C `int` argument (Python's `i` format): an integral number within
+ * -2**31..2**31-1. Out of range gives CPython's OverflowError text as a
+ * RangeError.
+ */
+export function cIntArg(v: unknown): number {
+  if (typeof v !== "number" || !Number.isInteger(v)) throw notAnInteger(v);
+  if (v > 0x7fffffff) {
+    throw new RangeError(
+      v >= LONG_LIMIT
+        ? "Python int too large to convert to C long"
+        : "signed integer is greater than maximum",
+    );
+  }
+  if (v < -0x80000000) {
+    throw new RangeError(
+      v < -LONG_LIMIT
+        ? "Python int too large to convert to C long"
+        : "signed integer is less than minimum",
+    );
+  }
+  return v;
+}
+
+/** Python's `repr` of one character, as used in codec error messages. */
+function charRepr(code: number): string {
+  return `'\\u${code.toString(16).padStart(4, "0")}'`;
+}
+
+/**
+ * Checks what CPython checks before handing a `str` to C: it must encode
+ * as UTF-8 (no lone surrogates) and hold no NUL. Both are ValueErrors in
+ * CPython (`UnicodeEncodeError`, `embedded null character`) and are
+ * RangeErrors here. Called only off the fast path, when parsing stopped
+ * at a character that is not plain ASCII text.
+ */
+export function checkCString(s: string): void {
+  let points = 0;
+  let nul = false;
+  for (let i = 0; i < s.length; i++, points++) {
+    const c = s.charCodeAt(i);
+    if (c === 0) nul = true;
+    else if (c >= 0xd800 && c <= 0xdfff) {
+      const next = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
+      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        i++;
+        continue;
+      }
+      throw new RangeError(
+        `'utf-8' codec can't encode character ${
+          charRepr(c)
+        } in position ${points}: surrogates not allowed`,
+      );
+    }
+  }
+  if (nul) throw new RangeError("embedded null character");
+}
+
+/** A `str` argument (Python's `s` format) or CPython's TypeError. */
+export function strArg(v: unknown, fn: string, pos: number): string {
+  if (typeof v !== "string") {
+    throw new TypeError(
+      `${fn}() argument ${pos} must be str, not ${pyTypeName(v)}`,
+    );
+  }
+  return v;
+}

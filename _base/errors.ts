@@ -1,0 +1,370 @@
+/**
+ * The exception classes of Python's `socket` module and the `errno` map. They
+ * sit at the bottom of the layers and import nothing: `socket/errors.ts` is
+ * the one place where a runtime's error becomes one of these.
+ *
+ * @module
+ */
+
+import { ERRNO, STRERROR } from "./_errno_table.ts";
+
+/**
+ * errno names to numbers, with Linux's values on every platform.
+ *
+ * @example
+ * ```ts
+ * import { errno } from "./errors.ts";
+ * console.log(errno.ECONNREFUSED); // 111
+ * ```
+ */
+export const errno: Readonly<Record<string, number>> = ERRNO;
+
+/** An errno name (`ECONNREFUSED`, ...). */
+export type ErrnoName = string;
+
+const GAI_STRERROR: Readonly<Record<number, string>> = {
+  [-1]: "Bad value for ai_flags",
+  [-2]: "Name or service not known",
+  [-3]: "Temporary failure in name resolution",
+  [-4]: "Non-recoverable failure in name resolution",
+  [-5]: "No address associated with hostname",
+  [-6]: "ai_family not supported",
+  [-7]: "ai_socktype not supported",
+  [-8]: "Servname not supported for ai_socktype",
+  [-9]: "Address family for hostname not supported",
+  [-10]: "Memory allocation failure",
+  [-11]: "System error",
+};
+
+const H_STRERROR: Readonly<Record<number, string>> = {
+  1: "Unknown host",
+  2: "Host name lookup failure",
+  3: "Unknown server error",
+  4: "No address associated with name",
+};
+
+function describe(
+  table: Readonly<Record<number, string>>,
+  code: number,
+  kind: string,
+): string {
+  return table[code] ?? `Unknown ${kind} ${code}`;
+}
+
+/**
+ * Python's `OSError`, the class of every socket and address error.
+ *
+ * Built as Python builds it: `new error(111)` or `new error(111, "text")`
+ * gives `errno` and the message `[Errno 111] Connection refused`;
+ * `new error("text")` gives a message with no errno (`errno` is `null`).
+ *
+ * @example
+ * ```ts
+ * import { error } from "./errors.ts";
+ * const e = new error(111);
+ * console.log(e.message); // [Errno 111] Connection refused
+ * console.log(e.errno, e.strerror); // 111 Connection refused
+ * ```
+ */
+export class error extends Error {
+  /** The errno number, or `null` when the error carries only a message. */
+  errno: number | null;
+  /** The text part of the message, without the `[Errno N]` prefix. */
+  strerror: string;
+
+  /**
+   * Builds the error as Python's `OSError(errno, strerror)` or `OSError(message)`.
+   *
+   * @param code An errno number, or the whole message when it is a string.
+   * @param strerror The text; by default the platform's text for `code`.
+   */
+  constructor(code: number | string | null, strerror?: string) {
+    const numbered = typeof code === "number";
+    const text = numbered
+      ? strerror ?? new.target.textFor(code)
+      : code ?? strerror ?? "";
+    super(numbered ? `[Errno ${code}] ${text}` : text);
+    this.errno = numbered ? code : null;
+    this.strerror = text;
+    this.name = new.target.pythonName;
+  }
+
+  /** The name Python prints for this class. */
+  static get pythonName(): string {
+    return "OSError";
+  }
+
+  /** The default text for an errno number of this class. */
+  static textFor(code: number): string {
+    return describe(STRERROR, code, "error");
+  }
+}
+
+/**
+ * Python's alias for {@link error}.
+ *
+ * @example
+ * ```ts
+ * import { error, OSError } from "./errors.ts";
+ * console.log(OSError === error); // true
+ * ```
+ */
+export const OSError: typeof error = error;
+
+/**
+ * Raised by `gethostbyaddr` and friends; `errno` is an h_errno value
+ * (1 host not found, 2 try again, 3 no recovery, 4 no data).
+ *
+ * @example
+ * ```ts
+ * import { herror } from "./errors.ts";
+ * console.log(new herror(1).message); // [Errno 1] Unknown host
+ * ```
+ */
+export class herror extends error {
+  /** The name Python prints for this class. */
+  static override get pythonName(): string {
+    return "herror";
+  }
+
+  /** The default text for an h_errno value. */
+  static override textFor(code: number): string {
+    return describe(H_STRERROR, code, "resolver error");
+  }
+}
+
+/**
+ * Raised by `getaddrinfo`, `getnameinfo` and name resolution inside
+ * `bind`/`connect`; `errno` is an `EAI_*` value.
+ *
+ * @example
+ * ```ts
+ * import { gaierror } from "./errors.ts";
+ * console.log(new gaierror(-2).message); // [Errno -2] Name or service not known
+ * ```
+ */
+export class gaierror extends error {
+  /** The name Python prints for this class. */
+  static override get pythonName(): string {
+    return "gaierror";
+  }
+
+  /** The default text for an `EAI_*` value. */
+  static override textFor(code: number): string {
+    return describe(GAI_STRERROR, code, "error");
+  }
+}
+
+/**
+ * Raised when an operation runs past the socket's timeout (message
+ * `timed out`, `errno` `null`), and for `ETIMEDOUT`.
+ *
+ * @example
+ * ```ts
+ * import { timeout } from "./errors.ts";
+ * console.log(new timeout("timed out").message); // timed out
+ * ```
+ */
+export class timeout extends error {
+  /** The name Python prints for this class. */
+  static override get pythonName(): string {
+    return "TimeoutError";
+  }
+}
+
+/**
+ * Python's name for {@link timeout}.
+ *
+ * @example
+ * ```ts
+ * import { timeout, TimeoutError } from "./errors.ts";
+ * console.log(TimeoutError === timeout); // true
+ * ```
+ */
+export const TimeoutError: typeof timeout = timeout;
+
+/**
+ * Python's `BlockingIOError`: `EAGAIN`, `EINPROGRESS`, `EALREADY`.
+ *
+ * @example
+ * ```ts
+ * import { BlockingIOError, error } from "./errors.ts";
+ * console.log(new BlockingIOError(11) instanceof error); // true
+ * ```
+ */
+export class BlockingIOError extends error {
+  /** The name Python prints for this class. */
+  static override get pythonName(): string {
+    return "BlockingIOError";
+  }
+}
+
+/**
+ * Python's `ConnectionError`, the base of the connection errors below.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionError, ConnectionResetError } from "./errors.ts";
+ * console.log(new ConnectionResetError(104) instanceof ConnectionError); // true
+ * ```
+ */
+export class ConnectionError extends error {
+  /** The name Python prints for this class. */
+  static override get pythonName(): string {
+    return "ConnectionError";
+  }
+}
+
+/**
+ * Python's `BrokenPipeError`: `EPIPE`, `ESHUTDOWN`.
+ *
+ * @example
+ * ```ts
+ * import { BrokenPipeError } from "./errors.ts";
+ * console.log(new BrokenPipeError(32).message); // [Errno 32] Broken pipe
+ * ```
+ */
+export class BrokenPipeError extends ConnectionError {
+  /** The name Python prints for this class. */
+  static override get pythonName(): string {
+    return "BrokenPipeError";
+  }
+}
+
+/**
+ * Python's `ConnectionAbortedError`: `ECONNABORTED`.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionAbortedError } from "./errors.ts";
+ * console.log(new ConnectionAbortedError(103).errno); // 103
+ * ```
+ */
+export class ConnectionAbortedError extends ConnectionError {
+  /** The name Python prints for this class. */
+  static override get pythonName(): string {
+    return "ConnectionAbortedError";
+  }
+}
+
+/**
+ * Python's `ConnectionRefusedError`: `ECONNREFUSED`.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionRefusedError } from "./errors.ts";
+ * console.log(new ConnectionRefusedError(111).message); // [Errno 111] Connection refused
+ * ```
+ */
+export class ConnectionRefusedError extends ConnectionError {
+  /** The name Python prints for this class. */
+  static override get pythonName(): string {
+    return "ConnectionRefusedError";
+  }
+}
+
+/**
+ * Python's `ConnectionResetError`: `ECONNRESET`.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionResetError } from "./errors.ts";
+ * console.log(new ConnectionResetError(104).message); // [Errno 104] Connection reset by peer
+ * ```
+ */
+export class ConnectionResetError extends ConnectionError {
+  /** The name Python prints for this class. */
+  static override get pythonName(): string {
+    return "ConnectionResetError";
+  }
+}
+
+/**
+ * Python's `FileNotFoundError`: `ENOENT` (an `AF_UNIX` path that is not there).
+ *
+ * @example
+ * ```ts
+ * import { FileNotFoundError } from "./errors.ts";
+ * console.log(new FileNotFoundError(2).message); // [Errno 2] No such file or directory
+ * ```
+ */
+export class FileNotFoundError extends error {
+  /** The name Python prints for this class. */
+  static override get pythonName(): string {
+    return "FileNotFoundError";
+  }
+}
+
+/**
+ * Python's `PermissionError`: `EACCES`, `EPERM`.
+ *
+ * @example
+ * ```ts
+ * import { PermissionError } from "./errors.ts";
+ * console.log(new PermissionError(13).message); // [Errno 13] Permission denied
+ * ```
+ */
+export class PermissionError extends error {
+  /** The name Python prints for this class. */
+  static override get pythonName(): string {
+    return "PermissionError";
+  }
+}
+
+const CLASS_FOR_ERRNO: ReadonlyMap<number, typeof error> = new Map<
+  number,
+  typeof error
+>([
+  [ERRNO.EAGAIN, BlockingIOError],
+  [ERRNO.EALREADY, BlockingIOError],
+  [ERRNO.EINPROGRESS, BlockingIOError],
+  [ERRNO.EPIPE, BrokenPipeError],
+  [ERRNO.ESHUTDOWN, BrokenPipeError],
+  [ERRNO.ECONNABORTED, ConnectionAbortedError],
+  [ERRNO.ECONNREFUSED, ConnectionRefusedError],
+  [ERRNO.ECONNRESET, ConnectionResetError],
+  [ERRNO.ENOENT, FileNotFoundError],
+  [ERRNO.EACCES, PermissionError],
+  [ERRNO.EPERM, PermissionError],
+  [ERRNO.ETIMEDOUT, timeout],
+]);
+
+/**
+ * An {@link error} of the subclass Python picks for `code`
+ * (`ConnectionRefusedError` for `ECONNREFUSED`, ...). Internal.
+ */
+export function osError(code: number, strerror?: string): error {
+  const cls = CLASS_FOR_ERRNO.get(code) ?? error;
+  return new cls(code, strerror);
+}
+
+/** The `timeout` error an operation gives when it runs past its time. */
+export function timedOut(): timeout {
+  return new timeout("timed out");
+}
+
+// Deno's message when a permission is missing names the kind and the
+// target: `Requires net access to "127.0.0.1:8080", run again with the
+// --allow-net flag`.
+const MISSING_PERMISSION =
+  /Requires (\w+) access to "?([^",]*)"?.*?(--allow-[a-z-]+)/;
+
+/**
+ * The `EACCES` error for a missing Deno permission, naming the flag to add.
+ * `detail` is Deno's message, or `kind:target` as in `net:127.0.0.1:80`.
+ */
+export function permissionError(detail: string): error {
+  const m = MISSING_PERMISSION.exec(detail);
+  let flag: string;
+  if (m) {
+    flag = m[2] ? `${m[3]}=${m[2]}` : m[3];
+  } else {
+    const [kind, ...rest] = detail.split(":");
+    const target = rest.join(":");
+    flag = `--allow-${kind}${target ? `=${target}` : ""}`;
+  }
+  return osError(
+    ERRNO.EACCES,
+    `Permission denied: run Deno with ${flag}`,
+  );
+}
