@@ -356,7 +356,9 @@ const MISSING_PERMISSION =
 export function permissionError(detail: string): error {
   const m = MISSING_PERMISSION.exec(detail);
   let flag: string;
-  if (m) {
+  if (detail.startsWith("--allow-")) {
+    flag = detail;
+  } else if (m) {
     flag = m[2] ? `${m[3]}=${m[2]}` : m[3];
   } else {
     const [kind, ...rest] = detail.split(":");

@@ -1,8 +1,12 @@
-// The only file that calls Deno's networking, file, system and permission
-// APIs. It speaks in plain objects and lets runtime errors through as they
-// are: socket/errors.ts turns them into `error`s.
+// The Deno side of the runtime port (types.ts): the only file that calls
+// Deno's networking, file, system and permission APIs. It speaks in plain
+// objects and fails only with `RuntimeError`s: Deno's error classes, its
+// "(os error N)" texts and its permission errors are translated here.
 
+import { RuntimeError } from "./error.ts";
 import type {
+  Capabilities,
+  ConnectOptions,
   DatagramBind,
   DatagramOptions,
   DatagramSocket,
@@ -10,15 +14,146 @@ import type {
   DnsQueryOptions,
   DnsRecordType,
   InterfaceAddress,
+  ListenOptions,
   MulticastMembership,
   PermissionQuery,
   PermissionState,
+  Runtime,
   RuntimeAddr,
   StreamConn,
   StreamListener,
   StreamTarget,
 } from "./types.ts";
 export type * from "./types.ts";
+export { RuntimeError } from "./error.ts";
+
+// Deno's error classes by name, for errors that carry no `code`.
+const ERRNO_FOR_CLASS: Readonly<Record<string, string>> = {
+  ConnectionRefused: "ECONNREFUSED",
+  ConnectionReset: "ECONNRESET",
+  ConnectionAborted: "ECONNABORTED",
+  NotConnected: "ENOTCONN",
+  AddrInUse: "EADDRINUSE",
+  AddrNotAvailable: "EADDRNOTAVAIL",
+  BrokenPipe: "EPIPE",
+  AlreadyExists: "EEXIST",
+  NotFound: "ENOENT",
+  PermissionDenied: "EACCES",
+  TimedOut: "ETIMEDOUT",
+  Interrupted: "EINTR",
+  WouldBlock: "EAGAIN",
+  BadResource: "EBADF",
+  NotSupported: "EOPNOTSUPP",
+  NetworkUnreachable: "ENETUNREACH",
+  IsADirectory: "EISDIR",
+  NotADirectory: "ENOTDIR",
+  InvalidData: "EINVAL",
+  UnexpectedEof: "ECONNRESET",
+  WriteZero: "EPIPE",
+  Busy: "EBUSY",
+};
+
+// Linux's errno names by number, for "(os error N)" texts Deno has no class
+// for. Only the ones sockets meet; the rest keep the number in the message.
+const ERRNO_FOR_NUMBER: Readonly<Record<number, string>> = {
+  1: "EPERM",
+  9: "EBADF",
+  11: "EAGAIN",
+  12: "ENOMEM",
+  13: "EACCES",
+  19: "ENODEV",
+  22: "EINVAL",
+  23: "ENFILE",
+  24: "EMFILE",
+  36: "ENAMETOOLONG",
+  88: "ENOTSOCK",
+  90: "EMSGSIZE",
+  92: "ENOPROTOOPT",
+  93: "EPROTONOSUPPORT",
+  95: "EOPNOTSUPP",
+  97: "EAFNOSUPPORT",
+  98: "EADDRINUSE",
+  99: "EADDRNOTAVAIL",
+  100: "ENETDOWN",
+  101: "ENETUNREACH",
+  103: "ECONNABORTED",
+  104: "ECONNRESET",
+  105: "ENOBUFS",
+  106: "EISCONN",
+  107: "ENOTCONN",
+  110: "ETIMEDOUT",
+  111: "ECONNREFUSED",
+  113: "EHOSTUNREACH",
+  114: "EALREADY",
+  115: "EINPROGRESS",
+};
+
+// Deno's message when a permission is missing names the kind and the
+// target: `Requires net access to "127.0.0.1:8080", run again with the
+// --allow-net flag`.
+const MISSING_PERMISSION =
+  /Requires (\w+) access to "?([^",]*)"?.*?(--allow-[a-z-]+)/;
+const OS_ERROR = /\(os error (\d+)\)$/;
+
+/**
+ * Deno's error (or anything thrown) as a `RuntimeError` of `syscall`.
+ * Exported for the adapter's own tests only.
+ */
+export function translate(e: unknown, syscall: string): RuntimeError {
+  if (e instanceof RuntimeError) return e;
+  if (!(e instanceof Error)) {
+    return new RuntimeError("UNKNOWN", syscall, {
+      cause: e,
+      message: String(e),
+    });
+  }
+  const name = e.constructor?.name ?? e.name;
+  const perm = MISSING_PERMISSION.exec(e.message);
+  if (name === "NotCapable" || perm !== null) {
+    const flag = perm === null
+      ? "--allow-all"
+      : perm[2]
+      ? `${perm[3]}=${perm[2]}`
+      : (perm[3] ?? "--allow-all");
+    return new RuntimeError("EACCES", syscall, {
+      cause: e,
+      permissionFlag: flag,
+      message: e.message,
+    });
+  }
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === "string" && /^E[A-Z0-9]+$/.test(code)) {
+    return new RuntimeError(code, syscall, { cause: e, message: e.message });
+  }
+  const os = OS_ERROR.exec(e.message);
+  const byNumber = os !== null && Deno.build.os === "linux"
+    ? ERRNO_FOR_NUMBER[Number(os[1])]
+    : undefined;
+  const mapped = byNumber ?? ERRNO_FOR_CLASS[name] ?? ERRNO_FOR_CLASS[e.name];
+  if (mapped !== undefined) {
+    return new RuntimeError(mapped, syscall, { cause: e, message: e.message });
+  }
+  return new RuntimeError("UNKNOWN", syscall, {
+    cause: e,
+    message: e.message,
+  });
+}
+
+/** Runs `f`, translating what it throws. */
+function attempt<T>(syscall: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw translate(e, syscall);
+  }
+}
+
+/** `p`, its rejection translated. */
+function settle<T>(syscall: string, p: Promise<T>): Promise<T> {
+  return p.then(undefined, (e) => {
+    throw translate(e, syscall);
+  });
+}
 
 // ---------------------------------------------------------------- streams
 
@@ -34,30 +169,33 @@ class DenoStream implements StreamConn {
   }
 
   read(p: Uint8Array): Promise<number | null> {
-    return this.#conn.read(p);
+    return settle("recv", this.#conn.read(p));
   }
 
   write(p: Uint8Array): Promise<number> {
-    return this.#conn.write(p);
+    return settle("send", this.#conn.write(p));
   }
 
   closeWrite(): Promise<void> {
-    return this.#conn.closeWrite();
+    return settle("shutdown", this.#conn.closeWrite());
   }
 
   close(): void {
-    this.#conn.close();
+    attempt("close", () => this.#conn.close());
   }
 
   setNoDelay(on: boolean): void {
     if (this.localAddr.transport === "tcp") {
-      (this.#conn as Deno.TcpConn).setNoDelay(on);
+      attempt("setsockopt", () => (this.#conn as Deno.TcpConn).setNoDelay(on));
     }
   }
 
   setKeepAlive(on: boolean): void {
     if (this.localAddr.transport === "tcp") {
-      (this.#conn as Deno.TcpConn).setKeepAlive(on);
+      attempt(
+        "setsockopt",
+        () => (this.#conn as Deno.TcpConn).setKeepAlive(on),
+      );
     }
   }
 }
@@ -71,76 +209,87 @@ class DenoListener implements StreamListener {
     this.addr = listener.addr as RuntimeAddr;
   }
 
-  async accept(): Promise<StreamConn> {
-    return new DenoStream(await this.#listener.accept());
+  accept(): Promise<StreamConn> {
+    return this.#listener.accept().then(
+      (conn) => new DenoStream(conn),
+      (e) => {
+        throw translate(e, "accept");
+      },
+    );
   }
 
   close(): void {
-    this.#listener.close();
+    attempt("close", () => this.#listener.close());
   }
 }
 
 /** Binds and listens at once (Deno has no separate bind). */
-export function listenStream(
+function listenStream(
   target: StreamTarget,
-  options: { readonly reusePort?: boolean; readonly backlog?: number } = {},
+  options: ListenOptions = {},
 ): StreamListener {
-  if (target.transport === "unix") {
-    return new DenoListener(
-      Deno.listen({ transport: "unix", path: target.path }),
-    );
-  }
-  return new DenoListener(Deno.listen({
-    transport: "tcp",
-    hostname: target.hostname,
-    port: target.port,
-    ...(options.reusePort ? { reusePort: true } : {}),
-    ...(options.backlog ? { tcpBacklog: options.backlog } : {}),
-  }));
+  return attempt("bind", () => {
+    if (target.transport === "unix") {
+      return new DenoListener(
+        Deno.listen({ transport: "unix", path: target.path }),
+      );
+    }
+    return new DenoListener(Deno.listen({
+      transport: "tcp",
+      hostname: target.hostname,
+      port: target.port,
+      ...(options.reusePort ? { reusePort: true } : {}),
+      ...(options.backlog ? { tcpBacklog: options.backlog } : {}),
+    }));
+  });
 }
-
-/** Whether connectStream can connect from a chosen local address (TCP). */
-export const CAN_CONNECT_FROM_LOCAL: boolean = false;
 
 /**
  * Connects; aborting `signal` abandons the attempt. Deno cannot connect
- * from a chosen local address: given `local`, it rejects with NotSupported
- * (see CAN_CONNECT_FROM_LOCAL).
+ * from a chosen local address: given `local`, it rejects with EOPNOTSUPP
+ * (`capabilities.connectFromLocal` is false).
  */
-export async function connectStream(
+function connectStream(
   target: StreamTarget,
-  signal?: AbortSignal,
-  local?: { readonly hostname: string; readonly port: number },
+  options: ConnectOptions = {},
 ): Promise<StreamConn> {
-  if (local !== undefined) {
-    throw new Deno.errors.NotSupported(
-      "Operation not supported: Deno cannot connect from a chosen local address or port",
+  if (options.local !== undefined) {
+    return Promise.reject(
+      new RuntimeError("EOPNOTSUPP", "connect", {
+        message:
+          "Operation not supported: Deno cannot connect from a chosen local address or port",
+      }),
     );
   }
-  if (target.transport === "unix") {
-    return new DenoStream(
-      await Deno.connect({ transport: "unix", path: target.path }),
-    );
-  }
-  return new DenoStream(
-    await Deno.connect({
+  const signal = options.signal;
+  const connecting = target.transport === "unix"
+    ? Deno.connect({ transport: "unix", path: target.path })
+    : Deno.connect({
       transport: "tcp",
       hostname: target.hostname,
       port: target.port,
       autoSelectFamily: false,
       ...(signal ? { signal } : {}),
-    }),
+    });
+  return connecting.then(
+    (conn) => new DenoStream(conn),
+    (e) => {
+      throw translate(e, "connect");
+    },
   );
 }
 
 /** A new private temporary directory (for `socketpair`'s Unix path). */
-export function makeTempDirSync(): string {
+function makeTempDirSync(): string {
   // The process id in the name lets a test find its own directories.
-  return Deno.makeTempDirSync({ prefix: `pysocket-${Deno.pid}-` });
+  return attempt(
+    "mkdtemp",
+    () => Deno.makeTempDirSync({ prefix: `pysocket-${Deno.pid}-` }),
+  );
 }
 
 /** Removes a file or an empty directory, ignoring errors. */
-export function removeSync(path: string): void {
+function removeSync(path: string): void {
   try {
     Deno.removeSync(path);
   } catch {
@@ -150,11 +299,9 @@ export function removeSync(path: string): void {
 
 // -------------------------------------------------------------- datagrams
 
-/** Whether datagram sockets exist here (Deno: only with `--unstable-net`). */
-export function unstableNetAvailable(): boolean {
-  return typeof (Deno as { listenDatagram?: unknown }).listenDatagram ===
-    "function";
-}
+// Datagram sockets exist only with `--unstable-net`.
+const HAS_DATAGRAMS = typeof (Deno as { listenDatagram?: unknown })
+  .listenDatagram === "function";
 
 class DenoDatagram implements DatagramSocket {
   readonly #conn: Deno.DatagramConn;
@@ -166,26 +313,32 @@ class DenoDatagram implements DatagramSocket {
   }
 
   send(data: Uint8Array, to: DatagramTarget): Promise<number> {
-    return this.#conn.send(data, to as Deno.Addr);
+    return settle("sendto", this.#conn.send(data, to as Deno.Addr));
   }
 
   receive(buf: Uint8Array): Promise<[Uint8Array, RuntimeAddr]> {
-    return this.#conn.receive(buf) as Promise<[Uint8Array, RuntimeAddr]>;
+    return settle(
+      "recvfrom",
+      this.#conn.receive(buf) as Promise<[Uint8Array, RuntimeAddr]>,
+    );
   }
 
   close(): void {
-    this.#conn.close();
+    attempt("close", () => this.#conn.close());
   }
 
   async joinMulticastV4(
     group: string,
     iface: string,
   ): Promise<MulticastMembership> {
-    const m = await this.#conn.joinMulticastV4(group, iface);
+    const m = await settle(
+      "setsockopt",
+      this.#conn.joinMulticastV4(group, iface),
+    );
     return {
-      leave: () => m.leave(),
-      setLoopback: (on) => m.setLoopback(on),
-      setTTL: (ttl) => m.setTTL(ttl),
+      leave: () => settle("setsockopt", m.leave()),
+      setLoopback: (on) => settle("setsockopt", m.setLoopback(on)),
+      setTTL: (ttl) => settle("setsockopt", m.setTTL(ttl)),
     };
   }
 
@@ -193,10 +346,13 @@ class DenoDatagram implements DatagramSocket {
     group: string,
     ifindex: number,
   ): Promise<MulticastMembership> {
-    const m = await this.#conn.joinMulticastV6(group, ifindex);
+    const m = await settle(
+      "setsockopt",
+      this.#conn.joinMulticastV6(group, ifindex),
+    );
     return {
-      leave: () => m.leave(),
-      setLoopback: (on) => m.setLoopback(on),
+      leave: () => settle("setsockopt", m.leave()),
+      setLoopback: (on) => settle("setsockopt", m.setLoopback(on)),
       // IPv6 has no IP_MULTICAST_TTL; Deno offers no hop limit.
       setTTL: () => Promise.resolve(),
     };
@@ -204,10 +360,14 @@ class DenoDatagram implements DatagramSocket {
 }
 
 /** Opens a datagram socket bound to `at` (Deno binds when it opens). */
-export function listenDatagram(
+function listenDatagram(
   at: DatagramBind,
   options: DatagramOptions = {},
 ): DatagramSocket {
+  return attempt("bind", () => openDatagram(at, options));
+}
+
+function openDatagram(at: DatagramBind, options: DatagramOptions) {
   if (at.transport === "unixpacket") {
     return new DenoDatagram(
       Deno.listenDatagram(
@@ -228,16 +388,13 @@ export function listenDatagram(
 
 // ------------------------------------------------- system, files, DNS
 
-/** The runtime's name, for messages and for tests of Deno-only behaviour. */
-export const RUNTIME_NAME: "deno" | "node" = "deno";
-
 /** The host platform: `linux`, `darwin`, `windows`, ... */
-export function platform(): string {
+function platform(): string {
   return Deno.build.os;
 }
 
 /** Whether a permission is granted, without ever prompting. */
-export function permissionState(query: PermissionQuery): PermissionState {
+function permissionState(query: PermissionQuery): PermissionState {
   return Deno.permissions.querySync(query).state;
 }
 
@@ -245,7 +402,7 @@ export function permissionState(query: PermissionQuery): PermissionState {
  * A text file's contents, or `null` when it is missing, unreadable, or read
  * permission is not granted (checked first, so there is never a prompt).
  */
-export function readTextFileSync(path: string): string | null {
+function readTextFileSync(path: string): string | null {
   if (permissionState({ name: "read", path }) !== "granted") return null;
   try {
     return Deno.readTextFileSync(path);
@@ -258,7 +415,7 @@ export function readTextFileSync(path: string): string | null {
  * A file's modification time and size as one key that changes when the file
  * does, or `null` when it cannot be seen.
  */
-export function fileStamp(path: string): string | null {
+function fileStamp(path: string): string | null {
   if (permissionState({ name: "read", path }) !== "granted") return null;
   try {
     const info = Deno.statSync(path);
@@ -273,7 +430,7 @@ export function fileStamp(path: string): string | null {
  * `"missing"`; `null` when it cannot be seen (no read permission, or
  * another error).
  */
-export function pathKind(path: string): "socket" | "other" | "missing" | null {
+function pathKind(path: string): "socket" | "other" | "missing" | null {
   if (permissionState({ name: "read", path }) !== "granted") return null;
   try {
     return Deno.statSync(path).isSocket ? "socket" : "other";
@@ -283,7 +440,7 @@ export function pathKind(path: string): "socket" | "other" | "missing" | null {
 }
 
 /** The names in a directory, or `null` when it cannot be listed. */
-export function readDirSync(path: string): string[] | null {
+function readDirSync(path: string): string[] | null {
   if (permissionState({ name: "read", path }) !== "granted") return null;
   try {
     return [...Deno.readDirSync(path)].map((e) => e.name);
@@ -293,13 +450,13 @@ export function readDirSync(path: string): string[] | null {
 }
 
 /** The host's name. Needs `--allow-sys=hostname`. */
-export function hostname(): string {
-  return Deno.hostname();
+function hostname(): string {
+  return attempt("gethostname", () => Deno.hostname());
 }
 
 /** The machine's interface addresses. Needs `--allow-sys=networkInterfaces`. */
-export function networkInterfaces(): InterfaceAddress[] {
-  return Deno.networkInterfaces().map((i) => ({
+function networkInterfaces(): InterfaceAddress[] {
+  return attempt("getifaddrs", () => Deno.networkInterfaces()).map((i) => ({
     name: i.name,
     family: i.family,
     address: i.address,
@@ -308,11 +465,11 @@ export function networkInterfaces(): InterfaceAddress[] {
 }
 
 /**
- * One DNS query through the runtime's resolver. Rejects with the runtime's
- * own error (`NotFound` when the name or record does not exist); a query
- * that runs past `timeoutMs` rejects with a `TimedOut` error.
+ * One DNS query through the runtime's resolver. Rejects with `ENOENT` when
+ * the name or record does not exist, `ETIMEDOUT` past `timeoutMs`, `EACCES`
+ * without the permission, and another code when the server fails.
  */
-export async function resolveDns(
+async function resolveDns(
   query: string,
   type: DnsRecordType,
   options: DnsQueryOptions = {},
@@ -324,17 +481,53 @@ export async function resolveDns(
     signal: controller.signal,
     ...(ns ? { nameServer: { ipAddr: ns.ipAddr, port: ns.port ?? 53 } } : {}),
   });
-  if (options.timeoutMs === undefined) return await request;
-  const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new Deno.errors.TimedOut(`DNS query for ${query} timed out`));
-    }, options.timeoutMs);
-  });
+  const expired = options.timeoutMs === undefined
+    ? null
+    : new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        controller.abort();
+        reject(new Deno.errors.TimedOut(`DNS query for ${query} timed out`));
+      }, options.timeoutMs);
+    });
   try {
-    return await Promise.race([request, expired]);
+    return await (expired === null
+      ? request
+      : Promise.race([request, expired]));
+  } catch (e) {
+    throw translate(e, "getaddrinfo");
   } finally {
     clearTimeout(timer);
     request.catch(() => {});
   }
 }
+
+/** What Deno can do. */
+const capabilities: Capabilities = {
+  connectFromLocal: false,
+  abstractUnixNames: false,
+  unixDatagrams: HAS_DATAGRAMS,
+  udp: HAS_DATAGRAMS,
+  ipv6Only: false,
+  permissionFlags: true,
+  datagramWakeup: false,
+};
+
+/** The runtime port, on Deno. */
+export const runtime: Runtime = {
+  capabilities,
+  name: "deno",
+  listenStream,
+  connectStream,
+  listenDatagram,
+  resolveDns,
+  platform,
+  hostname,
+  networkInterfaces,
+  permissionState,
+  readTextFileSync,
+  fileStamp,
+  pathKind,
+  readDirSync,
+  makeTempDirSync,
+  removeSync,
+} satisfies Runtime;

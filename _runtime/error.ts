@@ -6,8 +6,11 @@ import type { ErrnoName } from "../_base/errors.ts";
 
 /** A failed runtime call: the errno's name and the system call. */
 export class RuntimeError extends Error {
-  /** The errno's name (`ECONNREFUSED`), or `EACCES` for a permission. */
-  readonly code: ErrnoName;
+  /**
+   * The errno's name (`ECONNREFUSED`), `EACCES` for a permission, or
+   * `UNKNOWN` (Node's word) for a failure with no errno.
+   */
+  readonly code: ErrnoName | "UNKNOWN";
   /** The system call or runtime operation that failed (`connect`, ...). */
   readonly syscall: string;
   /**
@@ -17,7 +20,7 @@ export class RuntimeError extends Error {
   readonly permissionFlag: string | null;
 
   constructor(
-    code: ErrnoName,
+    code: ErrnoName | "UNKNOWN",
     syscall: string,
     options: { cause?: unknown; permissionFlag?: string; message?: string } =
       {},

@@ -7,6 +7,8 @@
 // Deno's class name (`BadResource`, `NotFound`, `TimedOut`) is made here.
 
 import type {
+  Capabilities,
+  ConnectOptions,
   DatagramBind,
   DatagramOptions,
   DatagramSocket,
@@ -17,12 +19,14 @@ import type {
   MulticastMembership,
   PermissionQuery,
   PermissionState,
+  Runtime,
   RuntimeAddr,
   StreamConn,
   StreamListener,
   StreamTarget,
 } from "./types.ts";
 export type * from "./types.ts";
+export { RuntimeError } from "./error.ts";
 
 import * as dc from "node:diagnostics_channel";
 import * as dgram from "node:dgram";
@@ -421,7 +425,7 @@ type Listen2 = (
 const LISTEN_ERROR = "tracing:net.server.listen:error";
 
 /** Binds and listens at once, as Deno's listen does. */
-export function listenStream(
+function listenStream(
   target: StreamTarget,
   options: { readonly reusePort?: boolean; readonly backlog?: number } = {},
 ): StreamListener {
@@ -515,17 +519,17 @@ function abortError(): DOMException {
 const PULL: object = { readableHighWaterMark: 0 };
 
 /** Whether connectStream can connect from a chosen local address (TCP). */
-export const CAN_CONNECT_FROM_LOCAL: boolean = true;
+const CAN_CONNECT_FROM_LOCAL: boolean = true;
 
 /**
  * Connects; aborting `signal` abandons the attempt. A TCP connection is
  * made from `local` when given (see CAN_CONNECT_FROM_LOCAL).
  */
-export function connectStream(
+function connectStream(
   target: StreamTarget,
-  signal?: AbortSignal,
-  local?: { readonly hostname: string; readonly port: number },
+  options: ConnectOptions = {},
 ): Promise<StreamConn> {
+  const { signal, local } = options;
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
       reject(abortError());
@@ -595,13 +599,13 @@ export function connectStream(
 }
 
 /** A new private temporary directory (for `socketpair`'s Unix path). */
-export function makeTempDirSync(): string {
+function makeTempDirSync(): string {
   // The process id in the name lets a test find its own directories.
   return fs.mkdtempSync(path.join(os.tmpdir(), `pysocket-${process.pid}-`));
 }
 
 /** Removes a file or an empty directory, ignoring errors. */
-export function removeSync(path: string): void {
+function removeSync(path: string): void {
   try {
     fs.rmSync(path);
   } catch {
@@ -616,15 +620,14 @@ export function removeSync(path: string): void {
 // ------------------------------------------------- system, files, DNS
 
 /** The runtime's name, for messages and for tests of Deno-only behaviour. */
-export const RUNTIME_NAME: "deno" | "node" = "node";
 
 /** The host platform: `linux`, `darwin`, `windows`, ... */
-export function platform(): string {
+function platform(): string {
   return process.platform === "win32" ? "windows" : process.platform;
 }
 
 /** Whether a permission is granted, without ever prompting. */
-export function permissionState(_query: PermissionQuery): PermissionState {
+function permissionState(_query: PermissionQuery): PermissionState {
   // Node.js runs with every permission unless its permission model is on,
   // and then a refused operation throws, which callers already handle.
   return "granted";
@@ -634,7 +637,7 @@ export function permissionState(_query: PermissionQuery): PermissionState {
  * A text file's contents, or `null` when it is missing, unreadable, or read
  * permission is not granted (checked first, so there is never a prompt).
  */
-export function readTextFileSync(path: string): string | null {
+function readTextFileSync(path: string): string | null {
   try {
     return fs.readFileSync(path, "utf8");
   } catch {
@@ -646,7 +649,7 @@ export function readTextFileSync(path: string): string | null {
  * A file's modification time and size as one key that changes when the file
  * does, or `null` when it cannot be seen.
  */
-export function fileStamp(path: string): string | null {
+function fileStamp(path: string): string | null {
   try {
     const info = fs.statSync(path);
     return `${info.mtime.getTime()}:${info.size}:${info.ino}`;
@@ -659,7 +662,7 @@ export function fileStamp(path: string): string | null {
  * What is at `path` (symbolic links followed): `"socket"`, `"other"`, or
  * `"missing"`; `null` when it cannot be seen.
  */
-export function pathKind(path: string): "socket" | "other" | "missing" | null {
+function pathKind(path: string): "socket" | "other" | "missing" | null {
   try {
     return fs.statSync(path).isSocket() ? "socket" : "other";
   } catch (e) {
@@ -668,7 +671,7 @@ export function pathKind(path: string): "socket" | "other" | "missing" | null {
 }
 
 /** The names in a directory, or `null` when it cannot be listed. */
-export function readDirSync(path: string): string[] | null {
+function readDirSync(path: string): string[] | null {
   try {
     return fs.readdirSync(path);
   } catch {
@@ -677,12 +680,12 @@ export function readDirSync(path: string): string[] | null {
 }
 
 /** The host's name. Needs `--allow-sys=hostname`. */
-export function hostname(): string {
+function hostname(): string {
   return os.hostname();
 }
 
 /** The machine's interface addresses. Needs `--allow-sys=networkInterfaces`. */
-export function networkInterfaces(): InterfaceAddress[] {
+function networkInterfaces(): InterfaceAddress[] {
   const out: InterfaceAddress[] = [];
   for (const [name, list] of Object.entries(os.networkInterfaces())) {
     for (const i of list ?? []) {
@@ -719,7 +722,7 @@ const DNS_NOT_FOUND = new Set([
  * own error (`NotFound` when the name or record does not exist); a query
  * that runs past `timeoutMs` rejects with a `TimedOut` error.
  */
-export function resolveDns(
+function resolveDns(
   query: string,
   type: DnsRecordType,
   options: DnsQueryOptions = {},
@@ -761,9 +764,6 @@ export function resolveDns(
 // -------------------------------------------------------------- datagrams
 
 /** Whether datagram sockets exist here (Deno: only with `--unstable-net`). */
-export function unstableNetAvailable(): boolean {
-  return true;
-}
 
 function noUnixDatagrams(): Error {
   return runtimeError(
@@ -944,7 +944,7 @@ function interfaceName(index: number): string | null {
  * Opens a datagram socket bound to `at`, in the call (a failure to bind is
  * thrown here). Node.js has no Unix datagram sockets: `EOPNOTSUPP`.
  */
-export function listenDatagram(
+function listenDatagram(
   at: DatagramBind,
   options: DatagramOptions = {},
 ): DatagramSocket {
@@ -989,3 +989,34 @@ function raiseReceiveBuffer(sock: dgram.Socket, size: number): void {
     // only has less room for a burst.
   }
 }
+
+/** What Node.js can do. */
+const capabilities: Capabilities = {
+  connectFromLocal: CAN_CONNECT_FROM_LOCAL,
+  abstractUnixNames: false,
+  unixDatagrams: false,
+  udp: true,
+  ipv6Only: false,
+  permissionFlags: false,
+  datagramWakeup: true,
+};
+
+/** The runtime port, on Node.js (and Bun). */
+export const runtime: Runtime = {
+  capabilities,
+  name: "node",
+  listenStream,
+  connectStream,
+  listenDatagram,
+  resolveDns,
+  platform,
+  hostname,
+  networkInterfaces,
+  permissionState,
+  readTextFileSync,
+  fileStamp,
+  pathKind,
+  readDirSync,
+  makeTempDirSync,
+  removeSync,
+} satisfies Runtime;

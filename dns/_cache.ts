@@ -1,7 +1,7 @@
 // A parsed-file cache: each file is read and parsed once, and read again only
 // when asked to check its stamp (the hosts file) and the stamp moved.
 
-import { fileStamp, readTextFileSync } from "../_runtime/runtime.ts";
+import { runtime } from "../_runtime/runtime.ts";
 
 interface Entry<T> {
   readonly path: string;
@@ -28,15 +28,15 @@ export class ParsedFile<T> {
     const e = this.#entry;
     if (e !== null && e.path === path) {
       if (!recheck) return e.value;
-      const stamp = fileStamp(path);
+      const stamp = runtime.fileStamp(path);
       if (stamp === e.stamp && stamp !== null) return e.value;
       return this.#load(path, stamp);
     }
-    return this.#load(path, recheck ? fileStamp(path) : null);
+    return this.#load(path, recheck ? runtime.fileStamp(path) : null);
   }
 
   #load(path: string, stamp: string | null): T {
-    const value = this.#parse(readTextFileSync(path));
+    const value = this.#parse(runtime.readTextFileSync(path));
     this.#entry = { path, stamp, value };
     return value;
   }

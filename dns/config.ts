@@ -6,7 +6,7 @@
  * @module
  */
 
-import { hostname, permissionState } from "../_runtime/runtime.ts";
+import { runtime } from "../_runtime/runtime.ts";
 import { isIPv4, isIPv6 } from "../addr/sockaddr.ts";
 import { fieldsOf, linesOf, ParsedFile } from "./_cache.ts";
 
@@ -234,11 +234,13 @@ export function reset_resolver(): void {
 }
 
 function domainOfHostname(): string[] {
-  if (permissionState({ name: "sys", kind: "hostname" }) !== "granted") {
+  if (
+    runtime.permissionState({ name: "sys", kind: "hostname" }) !== "granted"
+  ) {
     return [];
   }
   try {
-    const h = hostname();
+    const h = runtime.hostname();
     const dot = h.indexOf(".");
     return dot >= 0 && dot < h.length - 1 ? [h.slice(dot + 1)] : [];
   } catch {

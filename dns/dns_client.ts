@@ -3,8 +3,8 @@
 
 import {
   type DnsRecordType,
-  permissionState,
-  resolveDns,
+  runtime,
+  RuntimeError,
 } from "../_runtime/runtime.ts";
 import { permissionError } from "../_base/errors.ts";
 import { type ResolverConfig, resolverConfig } from "./config.ts";
@@ -44,7 +44,7 @@ function hostFor(ns: { ipAddr: string; port: number }): string {
 function checkPermission(cfg: ResolverConfig): void {
   for (const ns of cfg.nameServers) {
     const host = hostFor(ns);
-    if (permissionState({ name: "net", host }) !== "granted") {
+    if (runtime.permissionState({ name: "net", host }) !== "granted") {
       throw permissionError(`net:${host}`);
     }
   }
@@ -64,15 +64,15 @@ async function query(
   for (let attempt = 0; attempt < cfg.attempts; attempt++) {
     for (const ns of cfg.nameServers) {
       try {
-        return await resolveDns(name, type, {
+        return await runtime.resolveDns(name, type, {
           nameServer: ns,
           timeoutMs: cfg.timeoutMs,
         });
       } catch (e) {
-        const kind = (e as Error)?.name;
-        if (kind === "NotFound") return null;
-        if (kind === "NotCapable" || kind === "PermissionDenied") {
-          throw permissionError((e as Error).message);
+        if (!(e instanceof RuntimeError)) throw e;
+        if (e.code === "ENOENT") return null;
+        if (e.code === "EACCES") {
+          throw permissionError(e.permissionFlag ?? e.message);
         }
         // Timed out, refused, unreachable: try the next server or attempt.
       }

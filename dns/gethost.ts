@@ -5,7 +5,7 @@
  * @module
  */
 
-import { hostname, permissionState } from "../_runtime/runtime.ts";
+import { runtime } from "../_runtime/runtime.ts";
 import { error, gaierror, herror, permissionError } from "../_base/errors.ts";
 import {
   AF_INET,
@@ -32,10 +32,12 @@ import { atonExact, ntop, pton4, pton6, reverseName } from "./_ip.ts";
  * @returns The name.
  */
 export function gethostname(): string {
-  if (permissionState({ name: "sys", kind: "hostname" }) !== "granted") {
+  if (
+    runtime.permissionState({ name: "sys", kind: "hostname" }) !== "granted"
+  ) {
     throw permissionError("sys:hostname");
   }
-  return hostname();
+  return runtime.hostname();
 }
 
 /**

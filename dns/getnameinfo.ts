@@ -4,7 +4,7 @@
  * @module
  */
 
-import { hostname, permissionState } from "../_runtime/runtime.ts";
+import { runtime } from "../_runtime/runtime.ts";
 import { error, gaierror, herror } from "../_base/errors.ts";
 import {
   AF_INET,
@@ -45,9 +45,9 @@ async function localDomain(): Promise<string | null> {
     domain = after(hostsByName("localhost", 4)?.name);
     if (
       domain === null &&
-      permissionState({ name: "sys", kind: "hostname" }) === "granted"
+      runtime.permissionState({ name: "sys", kind: "hostname" }) === "granted"
     ) {
-      const h = hostname();
+      const h = runtime.hostname();
       domain = after(h) ?? after(hostsByName(h, 4)?.name);
     }
     if (domain === null) {

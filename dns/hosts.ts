@@ -1,6 +1,6 @@
 // The hosts file, read as glibc's nss_files reads it.
 
-import { permissionState } from "../_runtime/runtime.ts";
+import { runtime } from "../_runtime/runtime.ts";
 import { permissionError } from "../_base/errors.ts";
 import { fieldsOf, linesOf, ParsedFile } from "./_cache.ts";
 import { hostsPath } from "./config.ts";
@@ -65,7 +65,7 @@ const hostsFile = new ParsedFile<HostLine[]>(parseHosts);
 export function hostLines(): HostLine[] {
   const path = hostsPath();
   if (path === null) return [];
-  if (permissionState({ name: "read", path }) !== "granted") {
+  if (runtime.permissionState({ name: "read", path }) !== "granted") {
     throw permissionError(`read:${path}`);
   }
   return hostsFile.get(path, true);

@@ -6,12 +6,7 @@
  * @module
  */
 
-import {
-  networkInterfaces,
-  permissionState,
-  readDirSync,
-  readTextFileSync,
-} from "../_runtime/runtime.ts";
+import { runtime } from "../_runtime/runtime.ts";
 import { error, osError, permissionError } from "../_base/errors.ts";
 import { pyType, str } from "./_args.ts";
 import { pton4, pton6 } from "./_ip.ts";
@@ -31,13 +26,13 @@ const SYS_NET = "/sys/class/net";
 export const has_ipv6: boolean = true;
 
 function interfaceTable(): [number, string][] {
-  if (permissionState({ name: "read", path: SYS_NET }) !== "granted") {
+  if (runtime.permissionState({ name: "read", path: SYS_NET }) !== "granted") {
     throw permissionError(`read:${SYS_NET}`);
   }
-  const names = readDirSync(SYS_NET) ?? [];
+  const names = runtime.readDirSync(SYS_NET) ?? [];
   const out: [number, string][] = [];
   for (const name of names) {
-    const text = readTextFileSync(`${SYS_NET}/${name}/ifindex`);
+    const text = runtime.readTextFileSync(`${SYS_NET}/${name}/ifindex`);
     const index = text === null ? NaN : Number(text.trim());
     if (Number.isInteger(index) && index > 0) out.push([index, name]);
   }
@@ -159,13 +154,14 @@ export function localAddresses(): LocalAddress[] {
 
 function readLocalAddresses(): LocalAddress[] {
   if (
-    permissionState({ name: "sys", kind: "networkInterfaces" }) !== "granted"
+    runtime.permissionState({ name: "sys", kind: "networkInterfaces" }) !==
+      "granted"
   ) {
     return FALLBACK;
   }
   try {
     const out: LocalAddress[] = [];
-    for (const i of networkInterfaces()) {
+    for (const i of runtime.networkInterfaces()) {
       const addr = i.family === "IPv4" ? pton4(i.address) : pton6(i.address);
       if (addr === null) continue;
       out.push({ addr, scopeid: i.scopeid, loopback: i.name === "lo" });

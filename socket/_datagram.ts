@@ -25,9 +25,8 @@
 import {
   type DatagramSocket,
   type DatagramTarget,
-  listenDatagram,
   type MulticastMembership,
-  removeSync,
+  runtime,
   type RuntimeAddr,
 } from "../_runtime/runtime.ts";
 import { inet_ntoa, ntop6 } from "../addr/inet.ts";
@@ -448,7 +447,10 @@ export class DatagramCore {
       path: sock.addr.path,
     };
     try {
-      this.#waker ??= listenDatagram({ transport: "unixpacket", path: null });
+      this.#waker ??= runtime.listenDatagram({
+        transport: "unixpacket",
+        path: null,
+      });
     } catch (e) {
       this.#failSends(fromRuntimeError(e));
       return;
@@ -669,7 +671,7 @@ export class DatagramCore {
         }
       }
       // A directory still holding its peer's path stays for the peer.
-      for (const path of this.#owned) removeSync(path);
+      for (const path of this.#owned) runtime.removeSync(path);
       return (this.#receiving ?? Promise.resolve()).then(() => {});
     };
     const sends = this.#sending === 0

@@ -11,11 +11,8 @@
 import {
   type DatagramSocket,
   type DatagramTarget,
-  listenDatagram,
-  pathKind,
-  permissionState,
+  runtime,
   type RuntimeAddr,
-  unstableNetAvailable,
 } from "../_runtime/runtime.ts";
 import { ntop6, ptonOrNull } from "../addr/inet.ts";
 import type { SockAddr } from "../addr/sockaddr.ts";
@@ -47,7 +44,7 @@ const EMPTY = new Uint8Array(0);
  * offers them only with `--unstable-net`.
  */
 export function checkAvailable(_family: number): void {
-  if (!unstableNetAvailable()) {
+  if (!runtime.capabilities.udp) {
     throw osError(
       errno.EPROTONOSUPPORT,
       "Protocol not supported: datagram sockets (SOCK_DGRAM) need Deno's " +
@@ -91,12 +88,12 @@ function open(d: Description, c: DatagramCore, sa: SockAddr | null): void {
   const loop = d.options.multicastLoop !== 0;
   try {
     if (d.family === AF_UNIX) {
-      sock = listenDatagram({
+      sock = runtime.listenDatagram({
         transport: "unixpacket",
         path: sa === null ? null : unixPath(sa.path, "bind"),
       });
     } else {
-      sock = listenDatagram(
+      sock = runtime.listenDatagram(
         {
           transport: "udp",
           hostname: sa === null ? wildcardHost(d.family) : sa.host,
@@ -180,7 +177,7 @@ function loopbackFor(family: number, host: string): string | null {
 
 function mayBind(host: string): boolean {
   try {
-    return permissionState({
+    return runtime.permissionState({
       name: "net",
       host: host.includes(":") ? `[${host}]` : host,
     }) === "granted";
@@ -256,7 +253,7 @@ export function connect(d: Description, sa: SockAddr): Promise<void> {
 // ECONNREFUSED when what is there is not a socket. (A socket file nobody
 // is bound to, which Linux also refuses, cannot be told apart here.)
 function checkUnixPeer(path: string): void {
-  const kind = pathKind(path);
+  const kind = runtime.pathKind(path);
   if (kind === "missing") throw osError(errno.ENOENT);
   if (kind === "other") throw osError(errno.ECONNREFUSED);
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { makeTempDirSync, platform, removeSync } from "../_runtime/runtime.ts";
+import { runtime } from "../_runtime/runtime.ts";
 import { getaddrinfo } from "../dns/mod.ts";
 import * as C from "../_base/constants.ts";
 import { errno, error, fromRuntimeError, osError } from "./errors.ts";
@@ -75,8 +75,8 @@ export async function socketpair(
   } finally {
     await listener[Symbol.asyncDispose]();
     if (dir !== null) {
-      removeSync(`${dir}/pair.sock`);
-      removeSync(dir);
+      runtime.removeSync(`${dir}/pair.sock`);
+      runtime.removeSync(dir);
     }
   }
 }
@@ -84,7 +84,7 @@ export async function socketpair(
 // A new private temporary directory for a pair's Unix paths.
 function privateDir(): string {
   try {
-    return makeTempDirSync();
+    return runtime.makeTempDirSync();
   } catch (e) {
     throw fromRuntimeError(e);
   }
@@ -101,8 +101,8 @@ async function datagramPair(proto: number): Promise<[Socket, Socket]> {
   } catch (e) {
     await Promise.all([a[Symbol.asyncDispose](), b[Symbol.asyncDispose]()]);
     if (dir !== null) {
-      for (const name of ["a", "b"]) removeSync(`${dir}/${name}`);
-      removeSync(dir);
+      for (const name of ["a", "b"]) runtime.removeSync(`${dir}/${name}`);
+      runtime.removeSync(dir);
     }
     throw e;
   }
@@ -204,7 +204,7 @@ export async function create_connection(
  * ```
  */
 export function has_dualstack_ipv6(): boolean {
-  return platform() !== "windows";
+  return runtime.platform() !== "windows";
 }
 
 /**

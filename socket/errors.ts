@@ -11,61 +11,38 @@ import {
   osError,
   permissionError,
 } from "../_base/errors.ts";
-import { platform } from "../_runtime/runtime.ts";
+import { RuntimeError } from "../_runtime/runtime.ts";
 
 export * from "../_base/errors.ts";
 
-// Deno's error classes by name, for runtime errors that carry no `code`.
-const ERRNO_FOR_DENO_CLASS: Readonly<Record<string, number>> = {
-  ConnectionRefused: ERRNO.ECONNREFUSED,
-  ConnectionReset: ERRNO.ECONNRESET,
-  ConnectionAborted: ERRNO.ECONNABORTED,
-  NotConnected: ERRNO.ENOTCONN,
-  AddrInUse: ERRNO.EADDRINUSE,
-  AddrNotAvailable: ERRNO.EADDRNOTAVAIL,
-  BrokenPipe: ERRNO.EPIPE,
-  AlreadyExists: ERRNO.EEXIST,
-  NotFound: ERRNO.ENOENT,
-  PermissionDenied: ERRNO.EACCES,
-  TimedOut: ERRNO.ETIMEDOUT,
-  Interrupted: ERRNO.EINTR,
-  WouldBlock: ERRNO.EAGAIN,
-  BadResource: ERRNO.EBADF,
-  NotSupported: ERRNO.EOPNOTSUPP,
-  NetworkUnreachable: ERRNO.ENETUNREACH,
-  IsADirectory: ERRNO.EISDIR,
-  NotADirectory: ERRNO.ENOTDIR,
-  InvalidData: ERRNO.EINVAL,
-  UnexpectedEof: ERRNO.ECONNRESET,
-  WriteZero: ERRNO.EPIPE,
-  Busy: ERRNO.EBUSY,
-};
-
-// Deno's text for an OS error it has no class for.
-const OS_ERROR = /\(os error (\d+)\)$/;
-
 /**
- * Turns an error thrown by the runtime (Deno or Node) into an {@link error}
- * with Linux's errno and Python's message. Errors that already are
- * {@link error}s, `TypeError`s or `RangeError`s pass through unchanged.
+ * Turns what a runtime call threw into the {@link error} for its errno, with
+ * Linux's number and Python's message, keeping the runtime's error as
+ * `cause`. The adapters throw `RuntimeError`s; errors that already are
+ * {@link error}s, `TypeError`s, `RangeError`s or an abort's reason pass
+ * through unchanged.
  */
 export function fromRuntimeError(e: unknown): Error {
-  if (e instanceof error) return e;
-  if (!(e instanceof Error)) return new error(String(e));
-  const name = e.constructor?.name ?? e.name;
-  if (name === "NotCapable" || /Requires \w+ access/.test(e.message)) {
-    return permissionError(e.message);
+  if (e instanceof RuntimeError) {
+    if (e.permissionFlag !== null) return permissionError(e.permissionFlag);
+    const n = (ERRNO as Readonly<Record<string, number>>)[e.code];
+    const err = n === undefined ? new error(e.message) : osError(n);
+    err.cause = e.cause ?? e;
+    return err;
   }
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === "string" && code in ERRNO) return osError(ERRNO[code]);
-  const mapped = ERRNO_FOR_DENO_CLASS[name] ?? ERRNO_FOR_DENO_CLASS[e.name];
-  if (mapped !== undefined) return osError(mapped);
-  // An OS error Deno has no class for comes as "... (os error N)", N the
-  // host's errno: Linux's numbering only on Linux.
-  const os = OS_ERROR.exec(e.message);
-  if (os !== null && platform() === "linux") return osError(Number(os[1]));
-  if (e instanceof TypeError || e instanceof RangeError) return e;
-  const err = new error(e.message);
-  err.cause = e;
-  return err;
+  if (e instanceof Error) {
+    // Already this module's, an argument error, or an abort's reason.
+    if (
+      e instanceof error || e instanceof TypeError ||
+      e instanceof RangeError || e.name === "AbortError"
+    ) return e;
+    const code = (e as { code?: unknown }).code;
+    const n = typeof code === "string"
+      ? (ERRNO as Readonly<Record<string, number>>)[code]
+      : undefined;
+    const err = n === undefined ? new error(e.message) : osError(n);
+    err.cause = e;
+    return err;
+  }
+  return new error(String(e));
 }

@@ -5,9 +5,7 @@
  */
 
 import {
-  CAN_CONNECT_FROM_LOCAL,
-  connectStream,
-  listenStream,
+  runtime,
   type StreamConn,
   type StreamTarget,
 } from "../_runtime/runtime.ts";
@@ -1189,7 +1187,7 @@ function streamTarget(sa: SockAddr): StreamTarget {
 function bindStream(d: Description, sa: SockAddr): void {
   const target = streamTarget(sa);
   try {
-    const listener = listenStream(target, {
+    const listener = runtime.listenStream(target, {
       reusePort: d.options.reuseport !== 0,
     });
     d.listener = new ListenerCore(listener);
@@ -1222,7 +1220,7 @@ function checkConnectable(d: Description): void {
 // Deno cannot connect from a bound socket. A bind to the wildcard address
 // and port 0 asked for nothing a fresh connection does not give, so that
 // one is let go; anything more specific cannot be honoured there. A runtime
-// that can (CAN_CONNECT_FROM_LOCAL: Node.js) connects from the address the
+// that can (runtime.capabilities.connectFromLocal: Node.js) connects from the address the
 // bind took, which is given back here once the bind lets it go.
 function releaseLocalBind(
   d: Description,
@@ -1231,9 +1229,10 @@ function releaseLocalBind(
   const wild = b !== null && b.port === 0 &&
     (b.host === "0.0.0.0" || b.host === "::");
   const addr = d.listener?.listener.addr;
-  const local = !wild && CAN_CONNECT_FROM_LOCAL && addr?.transport === "tcp"
-    ? { hostname: addr.hostname, port: addr.port }
-    : undefined;
+  const local =
+    !wild && runtime.capabilities.connectFromLocal && addr?.transport === "tcp"
+      ? { hostname: addr.hostname, port: addr.port }
+      : undefined;
   if (!wild && local === undefined) {
     throw osError(
       errno.EOPNOTSUPP,
@@ -1257,7 +1256,10 @@ function connectTo(
   if (target.transport === "tcp" && target.port === 0) {
     return Promise.reject(osError(errno.ECONNREFUSED));
   }
-  return connectStream(target, signal, local);
+  return runtime.connectStream(target, {
+    ...(signal ? { signal } : {}),
+    ...(local ? { local } : {}),
+  });
 }
 
 async function connectWithDeadline(

@@ -17,8 +17,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 // The built package's own runtime layer, for the tests' raw TCP peers
 // (Deno.connect, Deno.listen): a thin layer over node:net.
 import {
-  connectStream,
-  listenStream,
+  runtime,
   type StreamConn,
   type StreamListener,
 } from "../../_runtime/node.ts";
@@ -678,7 +677,7 @@ const Deno = {
     fs.promises.utimes(p, atime, mtime),
   connect: async (o: { hostname?: string; port: number }) =>
     new TcpConn(
-      await connectStream({
+      await runtime.connectStream({
         transport: "tcp",
         hostname: o.hostname ?? "127.0.0.1",
         port: o.port,
@@ -686,7 +685,7 @@ const Deno = {
     ),
   listen: (o: { hostname?: string; port: number }) =>
     new TcpListener(
-      listenStream({
+      runtime.listenStream({
         transport: "tcp",
         hostname: o.hostname ?? "0.0.0.0",
         port: o.port,

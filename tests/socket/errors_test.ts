@@ -9,6 +9,7 @@ import {
   permissionError,
   timedOut,
 } from "../../socket/errors.ts";
+import { RuntimeError } from "../../_runtime/runtime.ts";
 
 Deno.test("messages read like Python's", () => {
   const cases: Array<[Error, string, number | null, string]> = [
@@ -109,17 +110,11 @@ Deno.test("errno: Linux values, as the API lists them", () => {
   }
 });
 
-Deno.test("fromRuntimeError: Deno's classes, Node's codes, permissions", () => {
+Deno.test("fromRuntimeError: runtime errors, Node's codes, permissions", () => {
   const cases: Array<[unknown, number | null]> = [
-    [new Deno.errors.ConnectionRefused("x"), 111],
-    [new Deno.errors.ConnectionReset("x"), 104],
-    [new Deno.errors.AddrInUse("x"), 98],
-    [new Deno.errors.AddrNotAvailable("x"), 99],
-    [new Deno.errors.BrokenPipe("x"), 32],
-    [new Deno.errors.NotConnected("x"), 107],
-    [new Deno.errors.TimedOut("x"), 110],
-    [new Deno.errors.BadResource("x"), 9],
-    [new Deno.errors.NotFound("x"), 2],
+    [new RuntimeError("ECONNREFUSED", "connect"), 111],
+    [new RuntimeError("EADDRINUSE", "bind"), 98],
+    [new RuntimeError("ENODEV", "setsockopt"), 19],
     [
       Object.assign(new Error("connect ECONNREFUSED"), {
         code: "ECONNREFUSED",
@@ -128,11 +123,6 @@ Deno.test("fromRuntimeError: Deno's classes, Node's codes, permissions", () => {
     ],
     [Object.assign(new Error("write EPIPE"), { code: "EPIPE" }), 32],
     [new Error("something else"), null],
-    // An OS error Deno has no class for: its errno, where it is Linux's.
-    [
-      new Error("No such device (os error 19)"),
-      Deno.build.os === "linux" ? 19 : null,
-    ],
     ["a string", null],
     [null, null],
   ];
@@ -141,13 +131,19 @@ Deno.test("fromRuntimeError: Deno's classes, Node's codes, permissions", () => {
     assert.ok(out instanceof socket.error, String(input));
     assert.equal(out.errno, code, String(input));
   }
+  // The runtime's own error is kept as the cause.
+  const raw = new Error("refused");
+  const refused = fromRuntimeError(
+    new RuntimeError("ECONNREFUSED", "connect", { cause: raw }),
+  );
+  assert.equal(refused.cause, raw);
   const kept = new socket.gaierror(-2);
   assert.equal(fromRuntimeError(kept), kept);
   assert.ok(fromRuntimeError(new TypeError("t")) instanceof TypeError);
   const denied = fromRuntimeError(
-    new Deno.errors.NotCapable(
-      'Requires net access to "127.0.0.1:8080", run again with the --allow-net flag',
-    ),
+    new RuntimeError("EACCES", "connect", {
+      permissionFlag: "--allow-net=127.0.0.1:8080",
+    }),
   ) as socket.error;
   assert.equal(denied.errno, 13);
   assert.ok(denied instanceof socket.PermissionError);

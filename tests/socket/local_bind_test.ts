@@ -6,14 +6,13 @@
 
 import * as assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
-import {
-  CAN_CONNECT_FROM_LOCAL,
-  RUNTIME_NAME,
-} from "../../_runtime/runtime.ts";
+import { runtime } from "../../_runtime/runtime.ts";
 import { assertErrno, closeAll, text } from "./_helpers.ts";
 
 const { errno } = socket;
-const OUTCOME = CAN_CONNECT_FROM_LOCAL ? "connects from it" : "EOPNOTSUPP";
+const OUTCOME = runtime.capabilities.connectFromLocal
+  ? "connects from it"
+  : "EOPNOTSUPP";
 
 function server(family: number, host: string): socket.Socket {
   const s = socket.socket(family);
@@ -40,8 +39,8 @@ async function acceptFrom(
   }
 }
 
-Deno.test(`connect from a bound address and port (${RUNTIME_NAME}: ${OUTCOME})`, async () => {
-  assert.equal(CAN_CONNECT_FROM_LOCAL, RUNTIME_NAME === "node");
+Deno.test(`connect from a bound address and port (${runtime.name}: ${OUTCOME})`, async () => {
+  assert.equal(runtime.capabilities.connectFromLocal, runtime.name === "node");
   // 127.0.0.2 is on the loopback too: the server sees which one was bound.
   using srv = server(socket.AF_INET, "127.0.0.1");
   using c = socket.socket();
@@ -49,7 +48,7 @@ Deno.test(`connect from a bound address and port (${RUNTIME_NAME}: ${OUTCOME})`,
   const bound = c.getsockname();
   assert.equal(bound[0], "127.0.0.2");
   assert.ok((bound[1] as number) > 0);
-  if (CAN_CONNECT_FROM_LOCAL) {
+  if (runtime.capabilities.connectFromLocal) {
     await c.connect(srv.getsockname());
     await acceptFrom(srv, c, bound);
   } else {
@@ -60,7 +59,7 @@ Deno.test(`connect from a bound address and port (${RUNTIME_NAME}: ${OUTCOME})`,
   }
 });
 
-Deno.test(`connect from a bound IPv6 address (${RUNTIME_NAME}: ${OUTCOME})`, async () => {
+Deno.test(`connect from a bound IPv6 address (${runtime.name}: ${OUTCOME})`, async () => {
   if (!socket.has_ipv6) {
     console.log("SKIP: no IPv6 on this machine");
     return;
@@ -69,7 +68,7 @@ Deno.test(`connect from a bound IPv6 address (${RUNTIME_NAME}: ${OUTCOME})`, asy
   using c = socket.socket(socket.AF_INET6);
   c.bind(["::1", 0]);
   const bound = c.getsockname();
-  if (CAN_CONNECT_FROM_LOCAL) {
+  if (runtime.capabilities.connectFromLocal) {
     await c.connect(srv.getsockname());
     await acceptFrom(srv, c, bound);
   } else {
@@ -78,7 +77,7 @@ Deno.test(`connect from a bound IPv6 address (${RUNTIME_NAME}: ${OUTCOME})`, asy
   }
 });
 
-Deno.test(`connect from a bound address: with a timeout, non-blocking, create_connection (${RUNTIME_NAME}: ${OUTCOME})`, async () => {
+Deno.test(`connect from a bound address: with a timeout, non-blocking, create_connection (${runtime.name}: ${OUTCOME})`, async () => {
   using srv = server(socket.AF_INET, "127.0.0.1");
   const to = srv.getsockname();
 
@@ -87,7 +86,7 @@ Deno.test(`connect from a bound address: with a timeout, non-blocking, create_co
   t.settimeout(5);
   t.bind(["127.0.0.3", 0]);
   const tBound = t.getsockname();
-  if (CAN_CONNECT_FROM_LOCAL) {
+  if (runtime.capabilities.connectFromLocal) {
     await t.connect(to);
     await acceptFrom(srv, t, tBound);
   } else {
@@ -99,7 +98,7 @@ Deno.test(`connect from a bound address: with a timeout, non-blocking, create_co
   n.setblocking(false);
   n.bind(["127.0.0.4", 0]);
   const nBound = n.getsockname();
-  if (CAN_CONNECT_FROM_LOCAL) {
+  if (runtime.capabilities.connectFromLocal) {
     assert.equal(await n.connect_ex(to), errno.EINPROGRESS);
     srv.settimeout(5);
     const [conn, peer] = await srv.accept();
@@ -110,7 +109,7 @@ Deno.test(`connect from a bound address: with a timeout, non-blocking, create_co
   }
 
   // create_connection's source_address binds first.
-  if (CAN_CONNECT_FROM_LOCAL) {
+  if (runtime.capabilities.connectFromLocal) {
     await using cc = await socket.create_connection(to as [string, number], 5, [
       "127.0.0.5",
       0,

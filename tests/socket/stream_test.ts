@@ -3,7 +3,7 @@
 
 import * as assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
-import { CAN_CONNECT_FROM_LOCAL } from "../../_runtime/runtime.ts";
+import { runtime } from "../../_runtime/runtime.ts";
 import {
   assertErrno,
   assertErrnoSync,
@@ -579,7 +579,7 @@ Deno.test("connect from a bound socket: wildcard port 0 is allowed, more is refu
   await closeAll(conn);
   using d = socket.socket();
   d.bind(["127.0.0.1", 0]);
-  if (CAN_CONNECT_FROM_LOCAL) {
+  if (runtime.capabilities.connectFromLocal) {
     // Node.js connects from the bound address (local_bind_test.ts).
     await d.connect(srv.getsockname());
     const [conn, peer] = await srv.accept();
