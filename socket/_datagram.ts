@@ -32,8 +32,8 @@ import {
 import { inet_ntoa, ntop6 } from "../addr/inet.ts";
 import { AF_INET, AF_INET6, AF_UNIX } from "../_base/constants.ts";
 import { errno, fromRuntimeError, osError } from "./errors.ts";
-import { type Deadline, raceDeadline, Signal } from "./_wait.ts";
-import type { WaitMode } from "./_stream.ts";
+import { raceMode, Signal } from "./_wait.ts";
+import type { WaitMode } from "./_wait.ts";
 
 /** What one queued datagram costs on top of its payload, in bytes. */
 export const OVERHEAD = 256;
@@ -247,7 +247,7 @@ export class DatagramCore {
       const dg = this.poll(peek);
       if (dg !== null) return dg;
       if (mode.nonblocking) throw osError(errno.EAGAIN);
-      await this.#changed.wait(mode.deadline);
+      await this.#changed.wait(mode);
     }
   }
 
@@ -392,7 +392,7 @@ export class DatagramCore {
   send(
     data: Uint8Array,
     to: DatagramTarget,
-    deadline: Deadline,
+    mode: WaitMode,
   ): Promise<number> {
     this.#checkOpen();
     this.#throwOptionError();
@@ -403,7 +403,7 @@ export class DatagramCore {
       : sock.send(data, to);
     this.#sending++;
     const mapped = sent.then(this.#sent, this.#sendFailed);
-    return deadline === null ? mapped : raceDeadline(mapped, deadline);
+    return raceMode(mapped, mode);
   }
 
   readonly #sent = (n: number): number => {

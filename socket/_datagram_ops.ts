@@ -34,7 +34,7 @@ import {
 } from "./_description.ts";
 import { DatagramCore, wildcardHost } from "./_datagram.ts";
 import { resolveAddress } from "./_resolve.ts";
-import type { WaitMode } from "./_stream.ts";
+import type { WaitMode } from "./_wait.ts";
 
 const MSG_PEEK = 0x2;
 const EMPTY = new Uint8Array(0);
@@ -335,7 +335,7 @@ function sendTo(
   const where = target(dest);
   autobind(d, c, dest, false);
   if (c.writeShut) throw osError(errno.EPIPE);
-  return c.send(data, where, mode.deadline);
+  return c.send(data, where, mode);
 }
 
 /**

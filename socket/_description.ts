@@ -59,6 +59,8 @@ export class Description {
   datagram: DatagramCore | null = null;
   /** A background connect (non-blocking mode), while it runs. */
   connecting: Promise<void> | null = null;
+  /** Ends the connect in flight (blocking or not): close() aborts it. */
+  connectAbort: AbortController | null = null;
   /** A socketpair() end: no name and no peer name, as on Linux. */
   unnamed = false;
   /** The pending error SO_ERROR reports (and clears). */
@@ -105,6 +107,7 @@ export class Description {
     if (this.listener) parts.push(this.listener.close());
     if (this.stream) parts.push(this.stream.close());
     if (this.datagram) parts.push(this.datagram.close());
+    this.connectAbort?.abort();
     if (this.connecting) parts.push(this.connecting.catch(() => {}));
     this.#closed = Promise.all(parts).then(() => {});
     return this.#closed;

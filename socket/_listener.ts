@@ -5,7 +5,7 @@
 import type { StreamConn, StreamListener } from "../_runtime/runtime.ts";
 import { errno, error, fromRuntimeError, osError } from "./errors.ts";
 import { Signal } from "./_wait.ts";
-import type { WaitMode } from "./_stream.ts";
+import type { WaitMode } from "./_wait.ts";
 
 /** Accept state of one listening socket. */
 export class ListenerCore {
@@ -41,7 +41,7 @@ export class ListenerCore {
       }
       this.#startAccept();
       if (mode.nonblocking) throw osError(errno.EAGAIN);
-      await this.#changed.wait(mode.deadline);
+      await this.#changed.wait(mode);
     }
   }
 

@@ -1,60 +1,97 @@
 // A connected stream: the receive buffer and its reads, and the ordered send
 // queue. Shared by every socket object and file made on one connection.
 //
-// Receiving: at most one runtime read is in flight. Its bytes land in the
-// bounded receive buffer (SO_RCVBUF), so a caller that times out or goes away
-// loses nothing; the next caller finds them there. Reads happen on demand:
-// while someone waits and the buffer has room (and at shutdown(SHUT_RD),
-// for bytes already on their way). The one exception is a
-// blocking caller with no deadline finding the buffer empty: it cannot go
-// away before the read ends, so the read goes straight into its buffer.
+// Receiving: the runtime is read only when someone needs bytes (a receive, a
+// readiness watch, a file read), at most one read at a time, into one read
+// buffer per connection that is reused for every read. What a read brings
+// is copied into the receive store, whose size SO_RCVBUF bounds, so a caller
+// that times out or gives up loses nothing: the next caller finds the bytes
+// there. Results are fresh arrays of exactly their bytes, never views of a
+// larger buffer. The one shortcut: a caller that cannot go away (blocking,
+// no deadline, no abort) finding the store empty is handed the read itself.
 //
-// Sending: every send joins one queue, so `shutdown(SHUT_WR)` and `close()`
-// act after the sends before them.
+// Sending: every send joins one queue, written in order by one pump, so
+// `shutdown(SHUT_WR)` and `close()` act after the sends before them. Once a
+// send's promise has settled, the caller's buffer is never read again: a
+// send that may settle before its bytes are out (non-blocking, a deadline,
+// an abort) is written from pysocket's own copy.
+//
+// Readiness: `readable` is notified when data, the end of the stream or an
+// error arrives, or the connection closes; `writable` when the queue has
+// room again. Receives, sends and select/poll all wait on these signals.
 
 import type { StreamConn } from "../_runtime/runtime.ts";
 import { errno, fromRuntimeError, osError, timedOut } from "./errors.ts";
-import { type Deadline, raceDeadline, Signal } from "./_wait.ts";
+import { Signal, Timer, type WaitMode } from "./_wait.ts";
+import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP } from "../_base/poll.ts";
 
-const READ_CHUNK = 64 * 1024;
-// The largest buffer `recv(n)` allocates for a read straight into it.
-const DIRECT_MAX = 256 * 1024;
+// The read buffer starts small (an idle connection holds little) and grows
+// when reads fill it, up to READ_MAX.
+const READ_MIN = 16 * 1024;
+const READ_MAX = 64 * 1024;
+// A deadline or abortable send is copied into this much at a time.
+const STAGE = 64 * 1024;
+// The store is given back when it empties and is larger than this.
+const STORE_KEEP = 64 * 1024;
+// How long a closed connection may go without any byte leaving before it is
+// cut: a peer that never reads cannot keep it (and its queue) forever.
+export const CLOSE_STALL_MS = 10_000;
 const EMPTY = new Uint8Array(0);
 const noop = (): void => {};
 
-/** How one call waits: a deadline, or not at all. */
-export interface WaitMode {
-  /** When to give up with `timeout`; `null` waits as long as it takes. */
-  readonly deadline: Deadline;
-  /** Give `EAGAIN` at once instead of waiting. */
-  readonly nonblocking: boolean;
+interface SendJob {
+  data: Uint8Array;
+  off: number;
+  /** `sendall`: the whole of `data`; else one write's worth. */
+  readonly all: boolean;
+  /** Written from the caller's buffer as it is (it cannot settle first). */
+  readonly direct: boolean;
+  /** A write of `closeWrite()` (SHUT_WR), not of bytes. */
+  readonly shut: boolean;
+  resolve(n: number): void;
+  reject(e: unknown): void;
+  /** Settled (done, failed, timed out): no more bytes of it are written. */
+  over: boolean;
+  /** The promise the caller holds. */
+  visible: Promise<unknown> | null;
+  /** Stops the send's deadline and abort (the close takes it over). */
+  unbind: (() => void) | null;
 }
 
 /** Receive and send state of one connection. */
 export class StreamCore {
   readonly conn: StreamConn;
-  /** Receive buffer limit in bytes (SO_RCVBUF). */
+  /** Receive store limit in bytes (SO_RCVBUF). */
   rcvbuf: number;
   /** Send queue limit in bytes for non-blocking sends (SO_SNDBUF). */
   sndbuf: number;
+  /** Notified when receiving may no longer wait. */
+  readonly readable: Signal = new Signal();
+  /** Notified when sending may no longer wait. */
+  readonly writable: Signal = new Signal();
 
-  #chunks: Uint8Array[] = [];
-  #head = 0;
-  #size = 0;
+  // The receive store: bytes `#start` to `#end` of `#store`.
+  #store: Uint8Array = EMPTY;
+  #start = 0;
+  #end = 0;
+  #readBuf: Uint8Array | null = null;
   #reading: Promise<unknown> | null = null;
   #eof = false;
   #readShut = false;
   #error: Error | null = null;
-  readonly #changed = new Signal();
 
-  #sendTail: Promise<unknown> = Promise.resolve();
-  #pendingSends = 0;
+  #jobs: SendJob[] = [];
+  #pumping = false;
   #queuedBytes = 0;
   #sendError: Error | null = null;
   #writeShut = false;
+  #stage: Uint8Array | null = null;
+  #lastProgress = 0;
 
   #closed = false;
   #done: Promise<void> | null = null;
+  #finish: (() => void) | null = null;
+  #stallTimer: Timer | null = null;
 
   constructor(conn: StreamConn, rcvbuf: number, sndbuf: number) {
     this.conn = conn;
@@ -62,9 +99,9 @@ export class StreamCore {
     this.sndbuf = sndbuf;
   }
 
-  /** Bytes waiting in the receive buffer. */
+  /** Bytes waiting in the receive store. */
   get buffered(): number {
-    return this.#size;
+    return this.#end - this.#start;
   }
 
   /** Whether no more data will arrive (end of stream, shut down, or an error). */
@@ -72,9 +109,35 @@ export class StreamCore {
     return this.#eof || this.#readShut || this.#error !== null;
   }
 
-  /** Whether the peer has ended the stream and the buffer is drained. */
+  /** Whether the peer has ended the stream and the store is drained. */
   get atEnd(): boolean {
-    return this.#size === 0 && (this.#eof || this.#readShut);
+    return this.buffered === 0 && (this.#eof || this.#readShut);
+  }
+
+  /** Whether `close` has been called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  // ------------------------------------------------------------ readiness
+
+  /**
+   * Linux's poll bits for this connection now. Asking arms a read when the
+   * store is empty, so that `readable` is notified when data comes.
+   */
+  poll(): number {
+    if (this.#closed) return 0;
+    let bits = 0;
+    if (this.buffered > 0 || this.#eof || this.#readShut || this.#error) {
+      bits |= POLLIN;
+    } else {
+      this.#startRead();
+    }
+    if (this.#eof) bits |= POLLRDHUP;
+    if (this.#error !== null || this.#sendError !== null) bits |= POLLERR;
+    if (this.#eof && this.#writeShut) bits |= POLLHUP;
+    if (this.#queuedBytes < this.sndbuf || this.#writeShut) bits |= POLLOUT;
+    return bits;
   }
 
   // ------------------------------------------------------------- receive
@@ -83,155 +146,133 @@ export class StreamCore {
    * Receives into `dst`: what is buffered, else waits for data. Resolves to
    * the count, 0 at end of stream.
    */
-  recvInto(
-    dst: Uint8Array,
-    mode: WaitMode,
-    peek = false,
-  ): Promise<number> {
-    // The common case, a blocking reader on an empty buffer, takes no
-    // async frame of its own: one runtime read straight into `dst`.
+  recvInto(dst: Uint8Array, mode: WaitMode, peek = false): Promise<number> {
+    // The common case, a blocking reader on an empty store, takes no async
+    // frame of its own: one runtime read straight into `dst`.
     if (dst.length > 0 && !peek && this.#canReadDirect(mode)) {
       return this.#readDirect(dst);
     }
-    return this.#recvIntoWaiting(dst, mode, peek);
+    return this.#receive(
+      dst.length,
+      mode,
+      peek,
+      (n) => this.#copyOut(dst, n, peek),
+    );
   }
 
-  async #recvIntoWaiting(
-    dst: Uint8Array,
+  /** Receives up to `n` bytes, as a new array of exactly those bytes. */
+  recv(n: number, mode: WaitMode, peek = false): Promise<Uint8Array> {
+    if (n > 0 && !peek && this.#canReadDirect(mode)) {
+      const buf = this.#readBuffer(n);
+      return this.#readDirect(buf).then((got) => buf.slice(0, got));
+    }
+    return this.#receive(n, mode, peek, (k) => {
+      const out = new Uint8Array(k);
+      this.#copyOut(out, k, peek);
+      return out;
+    });
+  }
+
+  // The wait loop of every receive: take what is buffered, else report the
+  // end (or the pending error), else wait for the readable signal.
+  async #receive<T>(
+    n: number,
     mode: WaitMode,
     peek: boolean,
-  ): Promise<number> {
-    if (dst.length === 0) {
-      this.#checkOpen();
-      return 0;
-    }
+    take: (n: number) => T,
+  ): Promise<T> {
+    this.#checkOpen();
+    if (n === 0) return take(0);
     let settled = false;
     for (;;) {
       this.#checkOpen();
-      if (this.#size > 0) return this.#copyOut(dst, peek);
+      if (this.buffered > 0) {
+        // Linux's peek sees all the kernel holds: bytes on their way here
+        // are given a turn to arrive while they keep coming.
+        while (peek && this.buffered < n && await this.#settle());
+        this.#checkOpen();
+        return take(Math.min(n, this.buffered));
+      }
       if (this.#readShut && !settled) {
         settled = true;
-        await this.#settleShut();
+        await this.#settle();
         continue;
       }
-      const end = this.#takeEnd();
-      if (end) return 0;
-      if (mode.nonblocking) {
-        this.#startRead();
-        throw osError(errno.EAGAIN);
-      }
-      if (!peek && this.#canReadDirect(mode)) {
-        return await this.#readDirect(dst);
+      if (this.#takeEnd()) return take(0);
+      if (!peek && this.#canReadDirect(mode) && this.#reading === null) {
+        const buf = this.#readBuffer(n);
+        const got = await this.#readDirect(buf);
+        return got === 0 ? take(0) : this.#takeRead(buf, got, take);
       }
       this.#startRead();
-      await this.#changed.wait(mode.deadline);
+      await this.readable.wait(mode);
     }
+  }
+
+  // What a direct read brought, handed out as `take` does from the store.
+  #takeRead<T>(buf: Uint8Array, got: number, take: (n: number) => T): T {
+    this.#append(buf.subarray(0, got));
+    return take(got);
   }
 
   // A read may go straight into the caller's buffer only when nothing is
   // buffered or pending and the caller cannot go away before it ends.
   #canReadDirect(mode: WaitMode): boolean {
-    return mode.deadline === null && !mode.nonblocking && this.#size === 0 &&
+    return mode.deadline === null && !mode.nonblocking &&
+      mode.signal === undefined && this.#end === this.#start &&
       this.#reading === null && !this.#closed && !this.#eof &&
       !this.#readShut && this.#error === null;
   }
 
-  /** Receives up to `n` bytes as a new array (a view where no copy is needed). */
-  recv(n: number, mode: WaitMode, peek = false): Promise<Uint8Array> {
-    if (n > 0 && !peek && this.#canReadDirect(mode)) {
-      const buf = new Uint8Array(Math.min(n, DIRECT_MAX));
-      return this.#readDirect(buf).then((got) => buf.subarray(0, got));
-    }
-    return this.#recvWaiting(n, mode, peek);
-  }
-
-  async #recvWaiting(
-    n: number,
-    mode: WaitMode,
-    peek: boolean,
-  ): Promise<Uint8Array> {
-    this.#checkOpen();
-    if (n === 0) return EMPTY;
-    if (this.#size === 0) {
-      if (!peek && this.#canReadDirect(mode)) {
-        const buf = new Uint8Array(Math.min(n, DIRECT_MAX));
-        return buf.subarray(0, await this.#readDirect(buf));
-      }
-      await this.waitReadable(mode);
-      if (this.#size === 0) {
-        this.#takeEnd();
-        return EMPTY;
-      }
-    }
-    const first = this.#chunks[0];
-    if (!peek && first.length - this.#head >= n) {
-      const out = first.subarray(this.#head, this.#head + n);
-      this.#consume(n);
-      return out;
-    }
-    const out = new Uint8Array(Math.min(n, this.#size));
-    this.#copyOut(out, peek);
-    return out;
-  }
-
   /**
-   * Waits until the buffer holds data or the stream has ended (or failed;
+   * Waits until the store holds data or the stream has ended (or failed;
    * the error is left for the next receive). Never consumes.
    */
   async waitReadable(mode: WaitMode): Promise<void> {
     for (;;) {
       this.#checkOpen();
-      if (this.#size > 0 || this.#eof || this.#error) return;
-      if (this.#readShut) return await this.#settleShut();
-      if (mode.nonblocking) {
-        this.#startRead();
-        throw osError(errno.EAGAIN);
+      if (this.buffered > 0 || this.#eof || this.#error) return;
+      if (this.#readShut) {
+        await this.#settle();
+        return;
       }
       this.#startRead();
-      await this.#changed.wait(mode.deadline);
+      await this.readable.wait(mode);
     }
   }
 
   /**
-   * Waits until `n` bytes are buffered, the buffer is full, or the stream
+   * Waits until `n` bytes are buffered, the store is full, or the stream
    * ended. For readers that look ahead (lines, MSG_WAITALL).
    */
   async waitFor(n: number, mode: WaitMode): Promise<void> {
     for (;;) {
       this.#checkOpen();
       if (
-        this.#size >= Math.min(n, this.rcvbuf) || this.#eof || this.#error
+        this.buffered >= Math.min(n, this.rcvbuf) || this.#eof || this.#error
       ) return;
-      if (this.#readShut) return await this.#settleShut();
-      if (mode.nonblocking) {
-        if (this.#size > 0) return;
-        this.#startRead();
-        throw osError(errno.EAGAIN);
+      if (this.#readShut) {
+        await this.#settle();
+        return;
       }
+      if (mode.nonblocking && this.buffered > 0) return;
       this.#startRead();
-      await this.#changed.wait(mode.deadline);
+      await this.readable.wait(mode);
     }
   }
 
   /** Index of `byte` within the first `limit` buffered bytes, or -1. */
   indexOf(byte: number, limit: number): number {
-    let seen = 0;
-    let off = this.#head;
-    for (const chunk of this.#chunks) {
-      const end = Math.min(chunk.length, off + (limit - seen));
-      const at = chunk.subarray(off, end).indexOf(byte);
-      if (at >= 0) return seen + at;
-      seen += end - off;
-      if (seen >= limit) return -1;
-      off = 0;
-    }
-    return -1;
+    const end = this.#start + Math.min(limit, this.buffered);
+    const at = this.#store.subarray(this.#start, end).indexOf(byte);
+    return at;
   }
 
   /** Takes up to `n` buffered bytes now, without waiting (may be empty). */
   take(n: number): Uint8Array {
-    const out = new Uint8Array(Math.min(n, this.#size));
-    this.#copyOut(out, false);
+    const k = Math.min(n, this.buffered);
+    const out = new Uint8Array(k);
+    this.#copyOut(out, k, false);
     return out;
   }
 
@@ -252,56 +293,77 @@ export class StreamCore {
   /** Throws the pending receive error, if any (for readers of `atEnd`). */
   throwPending(): void {
     this.#checkOpen();
-    if (this.#size === 0) this.#takeEnd();
+    if (this.buffered === 0) this.#takeEnd();
   }
 
-  #copyOut(dst: Uint8Array, peek: boolean): number {
-    let n = 0;
-    let i = 0;
-    let off = this.#head;
-    while (n < dst.length && i < this.#chunks.length) {
-      const chunk = this.#chunks[i];
-      const k = Math.min(chunk.length - off, dst.length - n);
-      dst.set(chunk.subarray(off, off + k), n);
-      n += k;
-      off += k;
-      if (off === chunk.length) {
-        i++;
-        off = 0;
-      }
-    }
+  #copyOut(dst: Uint8Array, n: number, peek: boolean): number {
+    if (n === 0) return 0;
+    dst.set(this.#store.subarray(this.#start, this.#start + n));
     if (!peek) this.#consume(n);
     return n;
   }
 
   #consume(n: number): void {
-    this.#size -= n;
-    let off = this.#head + n;
-    let drop = 0;
-    while (drop < this.#chunks.length && off >= this.#chunks[drop].length) {
-      off -= this.#chunks[drop].length;
-      drop++;
+    this.#start += n;
+    if (this.#start === this.#end) {
+      this.#start = this.#end = 0;
+      if (this.#store.length > STORE_KEEP) this.#store = EMPTY;
     }
-    if (drop > 0) this.#chunks.splice(0, drop);
-    this.#head = off;
-    if (this.#size < this.rcvbuf) this.#changed.notify();
   }
 
-  // After SHUT_RD a receive never waits: Linux gives what is queued, else
-  // the end of stream at once. pysocket cannot see the kernel's queue, so a
-  // read is started (or the one in flight kept) and given one turn of the
-  // event loop, enough for bytes the kernel already holds; what it brings
-  // later stays buffered for the next receive, as later data does on Linux.
-  async #settleShut(): Promise<void> {
+  #append(bytes: Uint8Array): void {
+    const n = bytes.length;
+    if (this.#end + n > this.#store.length) {
+      const size = this.#end - this.#start;
+      if (size + n <= this.#store.length && this.#start > 0) {
+        this.#store.copyWithin(0, this.#start, this.#end);
+      } else {
+        let cap = Math.max(this.#store.length * 2, 4096);
+        while (cap < size + n) cap *= 2;
+        const grown = new Uint8Array(cap);
+        grown.set(this.#store.subarray(this.#start, this.#end));
+        this.#store = grown;
+      }
+      this.#start = 0;
+      this.#end = size;
+    }
+    this.#store.set(bytes, this.#end);
+    this.#end += n;
+  }
+
+  // The connection's read buffer, at least `want` bytes where it may grow.
+  #readBuffer(want: number): Uint8Array {
+    let buf = this.#readBuf;
+    if (buf === null || (buf.length < want && buf.length < READ_MAX)) {
+      const size = Math.min(
+        READ_MAX,
+        Math.max(READ_MIN, buf === null ? 0 : buf.length * 2),
+      );
+      buf = this.#readBuf = new Uint8Array(size);
+    }
+    return want < buf.length ? buf.subarray(0, want) : buf;
+  }
+
+  // Gives a read in flight (or one started now) one turn of the event loop:
+  // enough for bytes the kernel already holds. Used where Linux would not
+  // wait but reports what the kernel has: a peek, a receive after SHUT_RD.
+  // Resolves to whether the store grew.
+  async #settle(): Promise<boolean> {
+    const before = this.buffered;
     this.#startRead();
-    if (this.#reading === null) return;
+    if (this.#reading === null) return false;
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, 0);
-      this.#changed.wait(null).then(() => {
+      const stop = this.readable.watch(() => {
+        stop();
         clearTimeout(timer);
         resolve();
       });
+      const timer = setTimeout(() => {
+        stop();
+        resolve();
+      }, 0);
     });
+    return this.buffered > before;
   }
 
   #startRead(): void {
@@ -309,23 +371,26 @@ export class StreamCore {
       this.#reading !== null || this.#eof || this.#error !== null ||
       this.#closed
     ) return;
-    const room = this.rcvbuf - this.#size;
+    const room = this.rcvbuf - this.buffered;
     if (room <= 0) return;
-    const buf = new Uint8Array(Math.min(READ_CHUNK, room));
+    const buf = this.#readBuffer(room);
     this.#reading = this.conn.read(buf).then(
       (n) => {
         this.#reading = null;
         if (n === null) this.#eof = true;
         else if (n > 0) {
-          this.#chunks.push(buf.subarray(0, n));
-          this.#size += n;
+          this.#append(buf.subarray(0, n));
+          // A read that filled the buffer asks for a larger one next time.
+          if (n === buf.length && buf.length < READ_MAX) {
+            this.#readBuffer(buf.length * 2);
+          }
         }
-        this.#changed.notify();
+        this.readable.notify();
       },
       (e) => {
         this.#reading = null;
         if (!this.#closed) this.#error = fromRuntimeError(e);
-        this.#changed.notify();
+        this.readable.notify();
       },
     );
   }
@@ -334,7 +399,7 @@ export class StreamCore {
     const read = this.conn.read(dst).then(
       (n) => {
         this.#reading = null;
-        this.#changed.notify();
+        this.readable.notify();
         this.#checkOpen();
         if (n === null) {
           this.#eof = true;
@@ -344,7 +409,7 @@ export class StreamCore {
       },
       (e) => {
         this.#reading = null;
-        this.#changed.notify();
+        this.readable.notify();
         this.#checkOpen();
         this.#eof = true;
         throw fromRuntimeError(e);
@@ -364,38 +429,47 @@ export class StreamCore {
       const room = this.sndbuf - this.#queuedBytes;
       if (room <= 0) return Promise.reject(osError(errno.EAGAIN));
       const part = data.slice(0, Math.min(room, data.length));
-      this.#enqueue(() => this.#writeAll(part), part.length).catch((e) => {
-        this.#sendError ??= e;
-      });
+      this.#queue(part, true, true, mode);
       return Promise.resolve(part.length);
     }
-    return this.#withDeadline(
-      this.#enqueue(() => this.#writeSome(data), data.length),
-      mode.deadline,
-    );
+    if (data.length === 0) return Promise.resolve(0);
+    return this.#queue(data, false, this.#canSendDirect(mode), mode);
   }
 
   /** Sends all of `data`, or rejects. */
   sendall(data: Uint8Array, mode: WaitMode): Promise<void> {
     this.#checkSendable();
-    if (mode.nonblocking && this.#queuedBytes + data.length > this.sndbuf) {
-      return Promise.reject(osError(errno.EAGAIN));
-    }
-    const queued = this.#enqueue(() => this.#writeAll(data), data.length);
     if (mode.nonblocking) {
-      queued.catch((e) => {
-        this.#sendError ??= e;
-      });
+      if (this.#queuedBytes + data.length > this.sndbuf) {
+        return Promise.reject(osError(errno.EAGAIN));
+      }
+      this.#queue(data.slice(), true, true, mode);
       return Promise.resolve();
     }
-    return this.#withDeadline(queued, mode.deadline);
+    if (data.length === 0) return Promise.resolve();
+    return this.#queue(data, true, this.#canSendDirect(mode), mode, true);
   }
 
   /** Ends the write side once the queued sends are out. */
   shutdownWrite(): Promise<void> {
     if (this.#writeShut) return Promise.resolve();
     this.#writeShut = true;
-    return this.#enqueue(() => this.conn.closeWrite(), 0).catch(() => {});
+    const done = new Promise<number>((resolve, reject) => {
+      this.#jobs.push({
+        data: EMPTY,
+        off: 0,
+        all: true,
+        direct: true,
+        shut: true,
+        resolve,
+        reject,
+        over: false,
+        visible: null,
+        unbind: null,
+      });
+    });
+    this.#pump();
+    return done.then(() => {}, () => {});
   }
 
   /**
@@ -406,7 +480,13 @@ export class StreamCore {
     this.#readShut = true;
     // Bytes the kernel already holds come in for the next receive.
     this.#startRead();
-    this.#changed.notify();
+    this.readable.notify();
+  }
+
+  // Only a send that cannot settle before its bytes are out may be written
+  // from the caller's buffer.
+  #canSendDirect(mode: WaitMode): boolean {
+    return mode.deadline === null && mode.signal === undefined;
   }
 
   #checkSendable(): void {
@@ -420,41 +500,198 @@ export class StreamCore {
     if (this.#writeShut) throw osError(errno.EPIPE);
   }
 
-  #enqueue<T>(write: () => Promise<T>, bytes: number): Promise<T> {
-    this.#queuedBytes += bytes;
-    const run = this.#pendingSends === 0 ? write() : this.#sendTail.then(write);
-    this.#pendingSends++;
-    const done = run.then(
-      (v) => {
-        this.#pendingSends--;
-        this.#queuedBytes -= bytes;
-        return v;
-      },
-      (e) => {
-        this.#pendingSends--;
-        this.#queuedBytes -= bytes;
-        throw this.#closed && !(e instanceof Error && "errno" in e)
-          ? osError(errno.EBADF)
-          : fromRuntimeError(e);
-      },
-    );
-    this.#sendTail = done.catch(() => {});
-    return done;
-  }
-
-  #withDeadline<T>(p: Promise<T>, deadline: Deadline): Promise<T> {
-    return deadline === null ? p : raceDeadline(p, deadline);
-  }
-
-  #writeSome(data: Uint8Array): Promise<number> {
-    return data.length === 0 ? Promise.resolve(0) : this.conn.write(data);
-  }
-
-  async #writeAll(data: Uint8Array): Promise<void> {
-    let off = 0;
-    while (off < data.length) {
-      off += await this.conn.write(off === 0 ? data : data.subarray(off));
+  // Queues a send. Resolves to the bytes written (`void` for `sendall`).
+  // A non-blocking send's promise is pysocket's own: it is settled already
+  // for the caller, and its failure shows as the next send's error.
+  #queue(
+    data: Uint8Array,
+    all: boolean,
+    direct: boolean,
+    mode: WaitMode,
+  ): Promise<number>;
+  #queue(
+    data: Uint8Array,
+    all: true,
+    direct: boolean,
+    mode: WaitMode,
+    quiet: true,
+  ): Promise<void>;
+  #queue(
+    data: Uint8Array,
+    all: boolean,
+    direct: boolean,
+    mode: WaitMode,
+    quiet = false,
+  ): Promise<number | void> {
+    let resolve: (n: number) => void = noop;
+    let reject: (e: unknown) => void = noop;
+    const done = new Promise<number>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const job: SendJob = {
+      data,
+      off: 0,
+      all,
+      direct,
+      shut: false,
+      resolve,
+      reject,
+      over: false,
+      visible: null,
+      unbind: null,
+    };
+    this.#queuedBytes += data.length;
+    this.#jobs.push(job);
+    this.#pump();
+    if (mode.nonblocking) {
+      done.then(noop, (e) => {
+        this.#sendError ??= fromRuntimeError(e);
+      });
+      return done;
     }
+    const bounded = mode.deadline === null && mode.signal === undefined
+      ? done
+      : this.#bounded(job, done, mode);
+    const visible = quiet ? bounded.then(noop) : bounded;
+    job.visible = visible;
+    return visible;
+  }
+
+  // A send's promise under a deadline or an abort. When time runs out with
+  // its write in flight, the write is given one more turn of the event
+  // loop (a busy loop may have its result waiting behind the timer), then
+  // the send gives up: no more of its bytes are written.
+  #bounded(
+    job: SendJob,
+    done: Promise<number>,
+    mode: WaitMode,
+  ): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      let timer: Timer | null = null;
+      const signal = mode.signal;
+      const giveUp = (reason: unknown): void => {
+        if (job.over) return;
+        this.#cancel(job);
+        reject(reason);
+      };
+      const onAbort = (): void => giveUp(signal?.reason);
+      const stop = (): void => {
+        timer?.cancel();
+        signal?.removeEventListener("abort", onAbort);
+        job.unbind = null;
+      };
+      job.unbind = stop;
+      if (mode.deadline !== null) {
+        timer = new Timer(mode.deadline, () => {
+          setTimeout(() => giveUp(timedOut()), 0);
+        });
+      }
+      if (signal !== undefined) {
+        if (signal.aborted) {
+          giveUp(signal.reason);
+          return;
+        }
+        signal.addEventListener("abort", onAbort, { once: true });
+      }
+      done.then(
+        (n) => {
+          stop();
+          resolve(n);
+        },
+        (e) => {
+          stop();
+          reject(e);
+        },
+      );
+    });
+  }
+
+  // A send that gave up: its unsent bytes leave the queue (a write in
+  // flight, from pysocket's own copy, still completes).
+  #cancel(job: SendJob): void {
+    job.over = true;
+    this.#queuedBytes -= job.data.length - job.off;
+    job.off = job.data.length;
+    job.resolve(0);
+    this.writable.notify();
+  }
+
+  #pump(): void {
+    if (this.#pumping) return;
+    this.#pumping = true;
+    this.#drain().finally(() => {
+      this.#pumping = false;
+      // A send queued between the drain's end and now.
+      if (this.#jobs.length > 0 && this.#sendError === null) this.#pump();
+      else if (this.#closed) this.#closeNowIfIdle();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    for (let job = this.#jobs[0]; job !== undefined; job = this.#jobs[0]) {
+      if (job.over) {
+        this.#jobs.shift();
+        continue;
+      }
+      try {
+        if (job.shut) {
+          await this.conn.closeWrite();
+          job.over = true;
+          this.#jobs.shift();
+          job.resolve(0);
+          continue;
+        }
+        const view = this.#viewOf(job);
+        const n = await this.conn.write(view);
+        this.#lastProgress = performance.now();
+        if (job.over) continue; // gave up while in flight
+        job.off += n;
+        this.#queuedBytes -= n;
+        if (!job.all || job.off === job.data.length) {
+          job.over = true;
+          this.#jobs.shift();
+          job.resolve(job.all ? job.off : n);
+          if (!job.all) {
+            // The rest of a single `send` is not queued: give it back.
+            this.#queuedBytes -= job.data.length - job.off;
+          }
+        }
+        this.writable.notify();
+      } catch (e) {
+        this.#failSends(e);
+        return;
+      }
+    }
+  }
+
+  // The bytes of the next write of `job`: the caller's buffer where the
+  // send cannot settle first, else a copy.
+  #viewOf(job: SendJob): Uint8Array {
+    const rest = job.data.length - job.off;
+    if (job.direct) {
+      return job.off === 0 ? job.data : job.data.subarray(job.off);
+    }
+    const k = Math.min(rest, STAGE);
+    const stage = this.#stage ??= new Uint8Array(STAGE);
+    stage.set(job.data.subarray(job.off, job.off + k));
+    return stage.subarray(0, k);
+  }
+
+  #failSends(e: unknown): void {
+    const err = this.#closed && !(e instanceof Error && "errno" in e)
+      ? osError(errno.EBADF)
+      : fromRuntimeError(e);
+    const jobs = this.#jobs.splice(0);
+    for (const job of jobs) {
+      if (job.over) continue;
+      job.over = true;
+      job.reject(err);
+    }
+    this.#queuedBytes = 0;
+    // Later sends give the error once, then EPIPE.
+    if (jobs.length > 0 && !this.#closed) this.#sendError ??= err;
+    this.writable.notify();
   }
 
   // --------------------------------------------------------------- close
@@ -464,33 +701,68 @@ export class StreamCore {
   }
 
   /**
-   * Closes the connection once the queued sends are out. Waiters are woken
-   * (and get `EBADF`); resolves when the runtime connection is closed.
+   * Closes the connection once the queued sends are out (in the background,
+   * for as long as bytes keep leaving: a connection that sends nothing for
+   * CLOSE_STALL_MS is cut). Waiters are woken (and get `EBADF`). Resolves
+   * when the runtime connection is closed.
    */
   close(): Promise<void> {
     if (this.#done) return this.#done;
     this.#closed = true;
-    this.#changed.notify();
-    const finish = (): void => {
-      try {
-        this.conn.close();
-      } catch {
-        // Already closed by the runtime (peer gone): nothing left to free.
-      }
-    };
-    if (this.#pendingSends === 0) {
-      finish();
-      this.#done = (this.#reading ?? Promise.resolve()).then(noop, noop);
+    this.#done = new Promise<void>((resolve) => {
+      this.#finish = resolve;
+    });
+    // Sends still queued are now the close's: they go out in the background
+    // without their deadlines, and a failure (the connection cut) is not
+    // the caller's to catch, as a send that had returned.
+    for (const job of this.#jobs) {
+      if (job.over) continue;
+      job.unbind?.();
+      job.visible?.catch(noop);
+    }
+    this.readable.notify();
+    this.writable.notify();
+    if (this.#jobs.length > 0 || this.#pumping) {
+      this.#lastProgress = performance.now();
+      this.#watchStall();
     } else {
-      this.#done = this.#sendTail.then(finish).then(() => this.#reading)
-        .then(noop, noop);
+      this.#closeNowIfIdle();
     }
     return this.#done;
   }
 
-  /** Whether `close` has been called. */
-  get closed(): boolean {
-    return this.#closed;
+  #watchStall(): void {
+    this.#stallTimer = new Timer(
+      this.#lastProgress + CLOSE_STALL_MS,
+      () => {
+        if (this.#finish === null) return;
+        if (performance.now() - this.#lastProgress >= CLOSE_STALL_MS) {
+          this.#shut();
+        } else {
+          this.#watchStall();
+        }
+      },
+    );
+  }
+
+  #closeNowIfIdle(): void {
+    if (this.#jobs.length === 0 && !this.#pumping) this.#shut();
+  }
+
+  // Closes the runtime connection: a write still in flight fails, and so do
+  // the sends behind it.
+  #shut(): void {
+    const finish = this.#finish;
+    if (finish === null) return;
+    this.#finish = null;
+    this.#stallTimer?.cancel();
+    try {
+      this.conn.close();
+    } catch {
+      // Already closed by the runtime (peer gone): nothing left to free.
+    }
+    const reading = this.#reading ?? Promise.resolve();
+    reading.then(finish, finish);
   }
 }
 

@@ -1,64 +1,185 @@
-// The waiting primitives of the socket cores: a "something changed" signal
-// that many waiters can share, and a deadline for one wait.
+// The one wait primitive of the socket cores. Each open description has
+// readiness signals (readable, writable); an operation that cannot complete
+// waits on the signal for what it needs, as its wait mode says (at once with
+// EAGAIN, until a deadline, until an abort, or for as long as it takes), then
+// checks again. `select`, `poll`, `epoll` and the selectors watch the same
+// signals. A waiter that gives up (timeout, abort) is removed at once, so an
+// idle socket keeps nothing for waits that ended.
 
-import { timedOut } from "./errors.ts";
+import { errno, osError, timedOut } from "./errors.ts";
 
 /** A deadline as a `performance.now()` time, or `null` for none. */
 export type Deadline = number | null;
+
+/** How one call waits. */
+export interface WaitMode {
+  /** When to give up with `timeout`; `null` waits as long as it takes. */
+  readonly deadline: Deadline;
+  /** Give `EAGAIN` at once instead of waiting. */
+  readonly nonblocking: boolean;
+  /** Gives up with the signal's reason when aborted. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** The largest delay `setTimeout` takes; longer ones fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** The deadline `seconds` from now (`null` stays `null`). */
 export function deadlineAfter(seconds: number | null): Deadline {
   return seconds === null ? null : performance.now() + seconds * 1000;
 }
 
-/**
- * A signal that wakes every current waiter when something changes (data,
- * end of stream, an error, a close). Waiters re-check their condition.
- */
-export class Signal {
-  #promise: Promise<void> | null = null;
-  #resolve: (() => void) | null = null;
+/** A cancellable timer that also fires right for delays past 2^31 ms. */
+export class Timer {
+  #handle: ReturnType<typeof setTimeout> | undefined;
 
-  /** Wakes everyone waiting now. */
-  notify(): void {
-    const resolve = this.#resolve;
-    this.#promise = null;
-    this.#resolve = null;
-    resolve?.();
+  constructor(at: number, fire: () => void) {
+    const arm = (): void => {
+      const ms = at - performance.now();
+      if (ms <= 0) {
+        this.#handle = undefined;
+        fire();
+        return;
+      }
+      this.#handle = setTimeout(arm, Math.min(ms, MAX_TIMER_MS));
+    };
+    arm();
   }
 
-  /** Resolves at the next `notify`, or rejects with `timeout` at `deadline`. */
-  wait(deadline: Deadline): Promise<void> {
-    if (this.#promise === null) {
-      this.#promise = new Promise<void>((resolve) => {
-        this.#resolve = resolve;
-      });
-    }
-    return deadline === null
-      ? this.#promise
-      : raceDeadline(this.#promise, deadline);
+  /** Stops the timer; it never fires after this. */
+  cancel(): void {
+    if (this.#handle !== undefined) clearTimeout(this.#handle);
+    this.#handle = undefined;
   }
 }
 
-/** `promise`, or a `timeout` rejection once `deadline` passes. */
-export function raceDeadline<T>(
-  promise: Promise<T>,
-  deadline: number,
-): Promise<T> {
-  const ms = deadline - performance.now();
-  if (ms <= 0) {
+interface Waiter {
+  resolve(): void;
+  reject(e: unknown): void;
+  timer: Timer | null;
+  signal: AbortSignal | undefined;
+  onAbort: (() => void) | null;
+}
+
+/**
+ * One readiness signal: wakes every current waiter when what it stands for
+ * may have changed (data, room, an error, a close). Waiters check again.
+ * Watchers (select, poll) are called on every change until they stop.
+ */
+export class Signal {
+  #waiters: Waiter[] = [];
+  #watchers: Set<() => void> | null = null;
+
+  /** Wakes everyone waiting now, and tells the watchers. */
+  notify(): void {
+    const waiters = this.#waiters;
+    if (waiters.length > 0) {
+      this.#waiters = [];
+      for (const w of waiters) {
+        settle(w);
+        w.resolve();
+      }
+    }
+    if (this.#watchers !== null) {
+      for (const f of [...this.#watchers]) f();
+    }
+  }
+
+  /**
+   * Resolves at the next {@link notify}; rejects with `timeout` at the
+   * deadline, with the abort's reason, or with `EAGAIN` in non-blocking
+   * mode (the caller checks that first where it matters).
+   */
+  wait(mode: WaitMode): Promise<void> {
+    if (mode.nonblocking) return Promise.reject(osError(errno.EAGAIN));
+    const signal = mode.signal;
+    if (signal?.aborted) return Promise.reject(signal.reason);
+    const deadline = mode.deadline;
+    if (deadline !== null && deadline <= performance.now()) {
+      return Promise.reject(timedOut());
+    }
+    return new Promise<void>((resolve, reject) => {
+      const w: Waiter = { resolve, reject, timer: null, signal, onAbort: null };
+      this.#waiters.push(w);
+      if (deadline !== null) {
+        w.timer = new Timer(deadline, () => this.#drop(w, timedOut()));
+      }
+      if (signal !== undefined) {
+        w.onAbort = () => this.#drop(w, signal.reason);
+        signal.addEventListener("abort", w.onAbort, { once: true });
+      }
+    });
+  }
+
+  /**
+   * Calls `f` on every change until the returned function is called. For
+   * watchers that look at many signals at once (select, poll).
+   */
+  watch(f: () => void): () => void {
+    (this.#watchers ??= new Set()).add(f);
+    return () => {
+      this.#watchers?.delete(f);
+      if (this.#watchers?.size === 0) this.#watchers = null;
+    };
+  }
+
+  #drop(w: Waiter, reason: unknown): void {
+    const i = this.#waiters.indexOf(w);
+    if (i < 0) return;
+    this.#waiters.splice(i, 1);
+    settle(w);
+    w.reject(reason);
+  }
+}
+
+function settle(w: Waiter): void {
+  w.timer?.cancel();
+  if (w.onAbort !== null) {
+    w.signal?.removeEventListener("abort", w.onAbort);
+    w.onAbort = null;
+  }
+}
+
+/**
+ * `promise`, or a rejection with `timeout` at the deadline or with the
+ * abort's reason, whichever comes first. For runtime calls that cannot wait
+ * on a signal (a connect). The timer and listener go when it settles.
+ */
+export function raceMode<T>(promise: Promise<T>, mode: WaitMode): Promise<T> {
+  const { deadline, signal } = mode;
+  if (deadline === null && signal === undefined) return promise;
+  if (signal?.aborted) {
+    promise.catch(() => {});
+    return Promise.reject(signal.reason);
+  }
+  if (deadline !== null && deadline <= performance.now()) {
     promise.catch(() => {});
     return Promise.reject(timedOut());
   }
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(timedOut()), ms);
+    let timer: Timer | null = null;
+    const onAbort = (): void => {
+      done();
+      reject(signal?.reason);
+    };
+    const done = (): void => {
+      timer?.cancel();
+      signal?.removeEventListener("abort", onAbort);
+    };
+    if (deadline !== null) {
+      timer = new Timer(deadline, () => {
+        done();
+        reject(timedOut());
+      });
+    }
+    signal?.addEventListener("abort", onAbort, { once: true });
     promise.then(
       (v) => {
-        clearTimeout(timer);
+        done();
         resolve(v);
       },
       (e) => {
-        clearTimeout(timer);
+        done();
         reject(e);
       },
     );

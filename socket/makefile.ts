@@ -10,7 +10,8 @@
 
 import { error } from "./errors.ts";
 import { toBytes } from "./_bytes.ts";
-import type { StreamCore, WaitMode } from "./_stream.ts";
+import type { StreamCore } from "./_stream.ts";
+import type { WaitMode } from "./_wait.ts";
 
 /** The modes `makefile` takes: text (`r`, `w`, `rw`) or bytes (`rb`, `wb`, `rwb`). */
 export type SocketFileMode = "r" | "w" | "rw" | "rb" | "wb" | "rwb" | string;

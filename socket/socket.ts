@@ -11,14 +11,7 @@ import {
 } from "../_runtime/runtime.ts";
 import { parseSockaddr, type SockAddr } from "../addr/sockaddr.ts";
 import * as C from "../_base/constants.ts";
-import {
-  errno,
-  error,
-  fromRuntimeError,
-  gaierror,
-  osError,
-  timedOut,
-} from "./errors.ts";
+import { errno, error, fromRuntimeError, gaierror, osError } from "./errors.ts";
 import { toBytes, toInt, toWritableBytes } from "./_bytes.ts";
 import { cIntArg } from "../_base/args.ts";
 import {
@@ -33,8 +26,8 @@ import {
 import { ListenerCore } from "./_listener.ts";
 import { getOption, setOption } from "./_options.ts";
 import { resolveAddress } from "./_resolve.ts";
-import { StreamCore, type WaitMode } from "./_stream.ts";
-import { deadlineAfter, raceDeadline } from "./_wait.ts";
+import { StreamCore } from "./_stream.ts";
+import { deadlineAfter, raceMode, type WaitMode } from "./_wait.ts";
 import {
   type SocketFile,
   SocketFileImpl,
@@ -46,6 +39,9 @@ export type { Address } from "./_description.ts";
 export type { SocketFile, SocketFileMode } from "./makefile.ts";
 
 let defaultTimeout: number | null = null;
+
+// The largest timeout CPython takes: 2^63 - 1 nanoseconds.
+const MAX_TIMEOUT_S = 9223372036.854775;
 
 /** Checks a timeout argument as Python's `settimeout` does. */
 function checkTimeout(value: unknown): number | null {
@@ -61,6 +57,10 @@ function checkTimeout(value: unknown): number | null {
     throw new RangeError("Invalid value NaN (not a number)");
   }
   if (value < 0) throw new RangeError("Timeout value out of range");
+  // CPython keeps timeouts as int64 nanoseconds (OverflowError past that).
+  if (value > MAX_TIMEOUT_S) {
+    throw new RangeError("timestamp out of range for platform time_t");
+  }
   return value;
 }
 
@@ -113,6 +113,8 @@ function adopt(
 }
 
 const TYPE_FLAGS = C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
+// The largest chunk one read of `readable` (or one iteration) hands out.
+const READABLE_CHUNK = 65536;
 // The two waits without a deadline, shared by every call.
 const BLOCKING: WaitMode = { nonblocking: false, deadline: null };
 const NONBLOCKING: WaitMode = { nonblocking: true, deadline: null };
@@ -356,11 +358,15 @@ export class Socket
     checkConnectable(d);
     const local = d.state === "bound" ? releaseLocalBind(d) : undefined;
     const target = streamTarget(sa);
+    // close() ends a connect in flight (its descriptor is freed at once).
+    const abort = new AbortController();
+    d.connectAbort = abort;
     if (mode.nonblocking) {
       d.state = "connecting";
-      d.connecting = connectTo(target, undefined, local).then(
+      d.connecting = connectTo(target, abort.signal, local).then(
         (conn) => {
           d.connecting = null;
+          d.connectAbort = null;
           if (d.state === "closed") {
             conn.close();
             return;
@@ -369,6 +375,7 @@ export class Socket
         },
         (e) => {
           d.connecting = null;
+          d.connectAbort = null;
           if (d.state === "closed") return;
           d.state = "new";
           const err = fromRuntimeError(e);
@@ -382,11 +389,14 @@ export class Socket
     d.state = "connecting";
     let conn: StreamConn;
     try {
-      conn = await connectWithDeadline(target, mode, local);
+      conn = await connectWithin(target, mode, local, abort);
     } catch (e) {
+      d.connectAbort = null;
+      if ((d.state as string) === "closed") throw osError(errno.EBADF);
       if (d.state === "connecting") d.state = "new";
       throw e;
     }
+    d.connectAbort = null;
     // The socket may have been closed while the connection was made.
     if ((d.state as string) === "closed") {
       conn.close();
@@ -999,7 +1009,11 @@ export class Socket
   }
 
   /**
-   * A `ReadableStream` of received chunks (for Web-streams code).
+   * A byte `ReadableStream` of received data (for Web-streams code; a BYOB
+   * reader works). It reads only for a pending read: releasing the reader
+   * or cancelling the stream loses nothing, the next `recv` gets what comes
+   * next. Cancelling does not close the socket (as closing a file from
+   * Python's `makefile` does not): close it yourself.
    *
    * @example
    * ```ts
@@ -1013,14 +1027,36 @@ export class Socket
    * ```
    */
   get readable(): ReadableStream<Uint8Array> {
-    this.#readable ??= new ReadableStream<Uint8Array>({
-      pull: async (controller) => {
-        const chunk = await this.recv(65536);
-        if (chunk.length === 0) controller.close();
-        else controller.enqueue(chunk);
-      },
+    this.#readable ??= new ReadableStream({
+      type: "bytes",
+      autoAllocateChunkSize: READABLE_CHUNK,
+      pull: (controller) => this.#pull(controller),
     });
     return this.#readable;
+  }
+
+  // One read of `readable`: waits until a receive would not wait, then, if
+  // the read is still pending, takes at most what it asked for, in the same
+  // turn, so that no byte is taken for a reader that has gone.
+  async #pull(controller: ReadableByteStreamController): Promise<void> {
+    const d = this.#desc();
+    if (this.#isDatagram(d)) {
+      const chunk = await this.recv(READABLE_CHUNK);
+      controller.enqueue(chunk);
+      return;
+    }
+    const s = this.#stream(d, false);
+    await s.waitReadable(this.#mode());
+    const request = controller.byobRequest;
+    if (request === null) return;
+    const want = request.view?.byteLength ?? READABLE_CHUNK;
+    if (s.buffered > 0) {
+      controller.enqueue(s.take(want));
+      return;
+    }
+    s.throwPending();
+    controller.close();
+    controller.byobRequest?.respond(0);
   }
 
   /**
@@ -1262,28 +1298,24 @@ function connectTo(
   });
 }
 
-async function connectWithDeadline(
+// A connect bounded by the call's wait mode (deadline, abort) and by
+// `abort` (the socket's close). An attempt given up is abandoned in the
+// runtime too; a connection that made it anyway is closed.
+async function connectWithin(
   target: StreamTarget,
   mode: WaitMode,
-  local?: { hostname: string; port: number },
+  local: { hostname: string; port: number } | undefined,
+  abort: AbortController,
 ): Promise<StreamConn> {
+  const attempt = connectTo(target, abort.signal, local);
   try {
-    if (mode.deadline === null) {
-      return await connectTo(target, undefined, local);
-    }
-    const abort = new AbortController();
-    const attempt = connectTo(target, abort.signal, local);
-    try {
-      return await raceDeadline(attempt, mode.deadline);
-    } catch (e) {
-      abort.abort();
-      // Wait for the attempt to settle so nothing is left running; a
-      // connection that made it anyway is closed.
-      await attempt.then((c) => c.close(), () => {});
-      throw e;
-    }
+    return await raceMode(attempt, mode);
   } catch (e) {
-    if (e instanceof DOMException && e.name === "AbortError") throw timedOut();
+    if (!abort.signal.aborted) {
+      abort.abort();
+      await attempt.then((c) => c.close(), () => {});
+    }
+    if (e instanceof error || e === mode.signal?.reason) throw e;
     throw fromRuntimeError(e);
   }
 }
