@@ -33,6 +33,7 @@ import { inet_ntoa, ntop6 } from "../addr/inet.ts";
 import { AF_INET, AF_INET6, AF_UNIX } from "../_base/constants.ts";
 import { errno, fromRuntimeError, osError } from "./errors.ts";
 import { raceMode, Signal } from "./_wait.ts";
+import { POLLERR, POLLIN, POLLOUT } from "../_base/poll.ts";
 import type { WaitMode } from "./_wait.ts";
 
 /** What one queued datagram costs on top of its payload, in bytes. */
@@ -161,6 +162,24 @@ export class DatagramCore {
   /** Whether `close` has been called. */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  /** Notified when a datagram or an error arrives, or the socket closes. */
+  get readable(): Signal {
+    return this.#changed;
+  }
+
+  /**
+   * Linux's poll bits now: readable with a datagram or an error queued;
+   * writable always (a datagram send does not wait for room here).
+   */
+  readiness(): number {
+    if (this.#closed) return 0;
+    let bits = POLLOUT;
+    const failed = this.#error !== null || this.#optionError !== null;
+    if (this.#head < this.#queue.length || failed) bits |= POLLIN;
+    if (failed) bits |= POLLERR;
+    return bits;
   }
 
   /** Removes `paths` once this socket is closed, in order (files, then dirs). */

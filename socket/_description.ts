@@ -10,6 +10,7 @@ import { errno, osError } from "./errors.ts";
 import type { ListenerCore } from "./_listener.ts";
 import type { StreamCore } from "./_stream.ts";
 import type { DatagramCore } from "./_datagram.ts";
+import { Signal } from "./_wait.ts";
 
 /** Where a socket is in its life. */
 export type State =
@@ -66,6 +67,8 @@ export class Description {
   /** The pending error SO_ERROR reports (and clears). */
   soError = 0;
   readonly options: OptionValues;
+  /** Notified when the phase changes (a connect ends, the socket closes). */
+  readonly changed: Signal = new Signal();
   #refs = 1;
   #closed: Promise<void> | null = null;
 
@@ -103,6 +106,7 @@ export class Description {
   closeNow(): Promise<void> {
     if (this.#closed) return this.#closed;
     this.state = "closed";
+    this.changed.notify();
     const parts: Promise<void>[] = [];
     if (this.listener) parts.push(this.listener.close());
     if (this.stream) parts.push(this.stream.close());
@@ -164,4 +168,10 @@ export function lookupFd(fd: number): Description {
   const d = table.get(fd);
   if (!d || d.state === "closed") throw osError(errno.EBADF);
   return d;
+}
+
+/** The description behind an open fileno, or `null`. */
+export function findFd(fd: number): Description | null {
+  const d = table.get(fd);
+  return d === undefined || d.state === "closed" ? null : d;
 }

@@ -5,6 +5,7 @@
 import type { StreamConn, StreamListener } from "../_runtime/runtime.ts";
 import { errno, error, fromRuntimeError, osError } from "./errors.ts";
 import { Signal } from "./_wait.ts";
+import { POLLERR, POLLIN } from "../_base/poll.ts";
 import type { WaitMode } from "./_wait.ts";
 
 /** Accept state of one listening socket. */
@@ -18,10 +19,24 @@ export class ListenerCore {
   #stopped = false;
   // AF_UNIX shutdown(SHUT_RD): a blocking accept with nothing ready fails.
   #readShut = false;
-  readonly #changed = new Signal();
+  /** Notified when a connection or an error arrives, or the listener stops. */
+  readonly readable: Signal = new Signal();
 
   constructor(listener: StreamListener) {
     this.listener = listener;
+  }
+
+  /**
+   * Linux's poll bits now: readable when `accept` would not wait. Asking
+   * starts an accept, so that `readable` is notified when one comes.
+   */
+  readiness(): number {
+    if (this.#closed) return 0;
+    if (this.#ready.length > 0 || this.#error !== null) {
+      return this.#error !== null ? POLLIN | POLLERR : POLLIN;
+    }
+    if (!this.#stopped) this.#startAccept();
+    return 0;
   }
 
   /** The next connection, waiting as `mode` says. */
@@ -41,7 +56,7 @@ export class ListenerCore {
       }
       this.#startAccept();
       if (mode.nonblocking) throw osError(errno.EAGAIN);
-      await this.#changed.wait(mode);
+      await this.readable.wait(mode);
     }
   }
 
@@ -52,7 +67,7 @@ export class ListenerCore {
         this.#accepting = null;
         if (this.#closed || this.#stopped) conn.close();
         else this.#ready.push(conn);
-        this.#changed.notify();
+        this.readable.notify();
       },
       (e) => {
         this.#accepting = null;
@@ -64,7 +79,7 @@ export class ListenerCore {
           (err.errno === errno.ENOTCONN || err.errno === errno.ECONNABORTED ||
             err.errno === errno.ECONNRESET);
         if (!this.#closed && !gone) this.#error = err;
-        this.#changed.notify();
+        this.readable.notify();
       },
     );
   }
@@ -78,7 +93,7 @@ export class ListenerCore {
     if (this.#stopped || this.#closed) return;
     this.#stopped = true;
     for (const conn of this.#ready.splice(0)) conn.close();
-    this.#changed.notify();
+    this.readable.notify();
   }
 
   /** `listen()` again after {@link stop}. */
@@ -89,7 +104,7 @@ export class ListenerCore {
   /** AF_UNIX `shutdown(SHUT_RD)`: wakes blocking accepts, which get `EINVAL`. */
   shutRead(): void {
     this.#readShut = true;
-    this.#changed.notify();
+    this.readable.notify();
   }
 
   /** Stops listening; pending accepts get `EBADF`, queued connections close. */
@@ -98,7 +113,7 @@ export class ListenerCore {
       this.#closed = true;
       for (const conn of this.#ready.splice(0)) conn.close();
       this.listener.close();
-      this.#changed.notify();
+      this.readable.notify();
     }
     return this.#accepting ?? Promise.resolve();
   }

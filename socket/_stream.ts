@@ -125,7 +125,7 @@ export class StreamCore {
    * Linux's poll bits for this connection now. Asking arms a read when the
    * store is empty, so that `readable` is notified when data comes.
    */
-  poll(): number {
+  readiness(): number {
     if (this.#closed) return 0;
     let bits = 0;
     if (this.buffered > 0 || this.#eof || this.#readShut || this.#error) {

@@ -299,6 +299,7 @@ export class Socket
     // Again after shutdown(SHUT_RD) stopped it.
     d.listener?.resume();
     d.state = "listening";
+    d.changed.notify();
   }
 
   /**
@@ -372,6 +373,7 @@ export class Socket
             return;
           }
           attachStream(d, conn);
+          d.changed.notify();
         },
         (e) => {
           d.connecting = null;
@@ -382,6 +384,7 @@ export class Socket
           d.soError = err instanceof error && err.errno !== null
             ? err.errno
             : errno.ECONNREFUSED;
+          d.changed.notify();
         },
       );
       throw osError(errno.EINPROGRESS);
