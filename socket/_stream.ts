@@ -82,6 +82,7 @@ export class StreamCore {
 
   #jobs: SendJob[] = [];
   #pumping = false;
+  #drained: Promise<void> = Promise.resolve();
   #queuedBytes = 0;
   #sendError: Error | null = null;
   #writeShut = false;
@@ -620,7 +621,7 @@ export class StreamCore {
   #pump(): void {
     if (this.#pumping) return;
     this.#pumping = true;
-    this.#drain().finally(() => {
+    this.#drained = this.#drain().finally(() => {
       this.#pumping = false;
       // A send queued between the drain's end and now.
       if (this.#jobs.length > 0 && this.#sendError === null) this.#pump();
@@ -761,8 +762,9 @@ export class StreamCore {
     } catch {
       // Already closed by the runtime (peer gone): nothing left to free.
     }
+    // Done once the runtime has let go of the read and write in flight.
     const reading = this.#reading ?? Promise.resolve();
-    reading.then(finish, finish);
+    Promise.all([reading, this.#drained]).then(finish, finish);
   }
 }
 

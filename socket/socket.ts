@@ -92,8 +92,35 @@ export function setdefaulttimeout(timeout: number | null): void {
   defaultTimeout = checkTimeout(timeout);
 }
 
-// A description handed to the constructor by accept/dup/fromfd.
-let adopting: Description | null = null;
+/**
+ * One fileno and whether it is still open. Socket objects that adopted the
+ * same number (`socket(fileno=...)`) share it: closing any of them closes
+ * the one descriptor, as with an OS descriptor in CPython.
+ */
+interface FdHandle {
+  readonly fd: number;
+  readonly d: Description;
+  open: boolean;
+}
+
+// Open handles by fileno, and the ones detach() gave up.
+const handles = new Map<number, FdHandle>();
+const detached = new Set<number>();
+
+function newHandle(d: Description): FdHandle {
+  const h: FdHandle = { fd: allocateFd(d), d, open: true };
+  handles.set(h.fd, h);
+  return h;
+}
+
+// How accept/dup/fromfd hand the constructor a description that exists:
+// a token only this module makes.
+class Origin {
+  readonly handle: FdHandle;
+  constructor(handle: FdHandle) {
+    this.handle = handle;
+  }
+}
 
 function adopt(
   d: Description,
@@ -102,14 +129,29 @@ function adopt(
   proto: number,
   timeout: number | null,
 ): Socket {
-  adopting = d;
-  try {
-    const s = new Socket(family, type, proto);
-    s.settimeout(timeout);
-    return s;
-  } finally {
-    adopting = null;
-  }
+  // The constructor's fifth parameter is not part of its public signature.
+  const make = Socket as unknown as new (
+    family: number,
+    type: number,
+    proto: number,
+    fileno: null,
+    origin: Origin,
+  ) => Socket;
+  const s = new make(family, type, proto, null, new Origin(newHandle(d)));
+  s.settimeout(timeout);
+  return s;
+}
+
+// socket(fileno=fd): the same descriptor, not a duplicate.
+function adoptFileno(fileno: unknown): FdHandle {
+  const fd = toInt(fileno);
+  if (fd < 0) throw new RangeError("negative file descriptor");
+  lookupFd(fd);
+  const h = handles.get(fd);
+  if (h === undefined || !h.open) throw osError(errno.EBADF);
+  // A detached number is taken up by this object alone; a live one is shared.
+  detached.delete(fd);
+  return h;
 }
 
 const TYPE_FLAGS = C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
@@ -151,8 +193,7 @@ function checkFamilyAndType(family: number, type: number): void {
  */
 export class Socket
   implements Disposable, AsyncDisposable, AsyncIterable<Uint8Array> {
-  #d: Description | null;
-  #fd: number;
+  #h: FdHandle | null;
   #timeout: number | null;
   readonly #family: number;
   readonly #type: number;
@@ -170,35 +211,44 @@ export class Socket
    * @param fileno The `fileno()` of an open socket to share, as `fromfd`.
    */
   constructor(
-    family: number = C.AF_INET,
-    type: number = C.SOCK_STREAM,
-    proto: number = 0,
+    family?: number,
+    type?: number,
+    proto?: number,
     fileno?: number | null,
+  );
+  constructor(
+    family?: number,
+    type?: number,
+    proto?: number,
+    fileno?: number | null,
+    origin?: Origin,
   ) {
-    family = cIntArg(family);
-    type = cIntArg(type);
-    proto = cIntArg(proto);
-    const kind = type & ~TYPE_FLAGS;
-    let d = adopting;
-    if (d === null && fileno !== undefined && fileno !== null) {
-      d = lookupFd(toInt(fileno));
-      d.retain();
-    }
-    if (d === null) {
-      checkFamilyAndType(family, kind);
-      if (proto !== 0 && proto !== protocolFor(family, kind)) {
+    let h: FdHandle;
+    if (origin instanceof Origin) {
+      h = origin.handle;
+    } else if (fileno !== undefined && fileno !== null) {
+      h = adoptFileno(fileno);
+    } else {
+      const fam = family === undefined ? C.AF_INET : cIntArg(family);
+      const kind = (type === undefined ? C.SOCK_STREAM : cIntArg(type)) &
+        ~TYPE_FLAGS;
+      const pr = proto === undefined ? 0 : cIntArg(proto);
+      checkFamilyAndType(fam, kind);
+      if (pr !== 0 && pr !== protocolFor(fam, kind)) {
         throw osError(errno.EPROTONOSUPPORT);
       }
-      if (kind === C.SOCK_DGRAM) dgram.checkAvailable(family);
-      d = new Description(family, kind, proto);
+      if (kind === C.SOCK_DGRAM) dgram.checkAvailable(fam);
+      const d = new Description(fam, kind, pr);
       if (kind === C.SOCK_DGRAM) dgram.prepare(d);
+      h = newHandle(d);
     }
-    this.#d = d;
-    this.#family = d.family;
-    this.#type = d.type;
-    this.#proto = d.proto;
-    this.#fd = allocateFd(d);
-    this.#timeout = (type & C.SOCK_NONBLOCK) ? 0 : defaultTimeout;
+    // Explicit arguments win over what the descriptor is, as in CPython.
+    const t = type === undefined ? h.d.type : cIntArg(type);
+    this.#h = h;
+    this.#family = family === undefined ? h.d.family : cIntArg(family);
+    this.#type = t & ~TYPE_FLAGS;
+    this.#proto = proto === undefined ? h.d.proto : cIntArg(proto);
+    this.#timeout = (t & C.SOCK_NONBLOCK) ? 0 : defaultTimeout;
   }
 
   /** The address family (`AF_INET`, ...). */
@@ -224,9 +274,11 @@ export class Socket
   // ------------------------------------------------------------- helpers
 
   #desc(): Description {
-    const d = this.#d;
-    if (d === null || d.state === "closed") throw osError(errno.EBADF);
-    return d;
+    const h = this.#h;
+    if (h === null || !h.open || h.d.state === "closed") {
+      throw osError(errno.EBADF);
+    }
+    return h.d;
   }
 
   #mode(flags = 0): WaitMode {
@@ -759,12 +811,14 @@ export class Socket
   }
 
   #release(): Promise<void> {
-    const d = this.#d;
-    if (d === null) return Promise.resolve();
-    freeFd(this.#fd);
-    this.#d = null;
-    this.#fd = -1;
-    return d.release();
+    const h = this.#h;
+    this.#h = null;
+    if (h === null || !h.open) return Promise.resolve();
+    h.open = false;
+    handles.delete(h.fd);
+    detached.delete(h.fd);
+    freeFd(h.fd);
+    return h.d.release();
   }
 
   /**
@@ -781,12 +835,11 @@ export class Socket
    * ```
    */
   detach(): number {
-    const fd = this.#fd;
-    if (this.#d === null) return -1;
-    this.#d = null;
-    this.#fd = -1;
-    markDetached(fd);
-    return fd;
+    const h = this.#h;
+    this.#h = null;
+    if (h === null || !h.open) return -1;
+    detached.add(h.fd);
+    return h.fd;
   }
 
   /**
@@ -820,7 +873,7 @@ export class Socket
    * ```
    */
   fileno(): number {
-    return this.#fd;
+    return this.#h?.fd ?? -1;
   }
 
   // ------------------------------------------------------------ addresses
@@ -1119,7 +1172,7 @@ export class Socket
   toString(): string {
     const fam = C.AddressFamily[this.#family] ?? this.#family;
     const kind = C.SocketKind[this.#type] ?? this.#type;
-    return `<socket.socket fd=${this.#fd}, family=${fam}, type=${kind}, proto=${this.#proto}>`;
+    return `<socket.socket fd=${this.fileno()}, family=${fam}, type=${kind}, proto=${this.#proto}>`;
   }
 }
 
@@ -1145,9 +1198,9 @@ export const SocketType: typeof Socket = Socket;
  * ```
  */
 export function socket(
-  family: number = C.AF_INET,
-  type: number = C.SOCK_STREAM,
-  proto: number = 0,
+  family?: number,
+  type?: number,
+  proto?: number,
   fileno?: number | null,
 ): Socket {
   return new Socket(family, type, proto, fileno);
@@ -1175,8 +1228,11 @@ export function fromfd(
   toInt(family);
   toInt(type);
   toInt(proto);
-  if (takeDetached(fd)) {
-    // A detached descriptor is taken up: its reference moves to the new socket.
+  if (detached.delete(fd)) {
+    // A detached descriptor is taken up: its reference moves to the new
+    // socket, under a new number.
+    handles.delete(fd);
+    freeFd(fd);
   } else {
     d.retain();
   }
@@ -1184,18 +1240,6 @@ export function fromfd(
 }
 
 // ----------------------------------------------------------------- helpers
-
-const detached = new Set<number>();
-
-function markDetached(fd: number): void {
-  detached.add(fd);
-}
-
-function takeDetached(fd: number): boolean {
-  if (!detached.delete(fd)) return false;
-  freeFd(fd);
-  return true;
-}
 
 function protocolFor(family: number, type: number): number {
   if (family === C.AF_UNIX) return 0;
