@@ -8,6 +8,7 @@
 import {
   errno as ERRNO,
   error,
+  isErrnoName,
   osError,
   permissionError,
 } from "../_base/errors.ts";
@@ -57,7 +58,7 @@ export function fromRuntimeError(e: unknown): Error {
     return permissionError(e.message);
   }
   const code = (e as { code?: unknown }).code;
-  if (typeof code === "string" && code in ERRNO) return osError(ERRNO[code]);
+  if (isErrnoName(code)) return osError(ERRNO[code]);
   const mapped = ERRNO_FOR_DENO_CLASS[name] ?? ERRNO_FOR_DENO_CLASS[e.name];
   if (mapped !== undefined) return osError(mapped);
   // An OS error Deno has no class for comes as "... (os error N)", N the
