@@ -6,10 +6,14 @@
  * @module
  */
 
-import { ERRNO, STRERROR } from "./_errno_table.ts";
+import { ERRNO, type ErrnoName, STRERROR } from "./_errno_table.ts";
+
+export type { ErrnoName };
 
 /**
- * errno names to numbers, with Linux's values on every platform.
+ * errno names to numbers, with Linux's values on every platform. Only the
+ * names CPython's `errno` module has on Linux are keys, so that a misspelled
+ * name (`errno.ECONNREFUSD`) is a type error rather than `undefined`.
  *
  * @example
  * ```ts
@@ -17,10 +21,22 @@ import { ERRNO, STRERROR } from "./_errno_table.ts";
  * console.log(errno.ECONNREFUSED); // 111
  * ```
  */
-export const errno: Readonly<Record<string, number>> = ERRNO;
+export const errno: Readonly<Record<ErrnoName, number>> = ERRNO;
 
-/** An errno name (`ECONNREFUSED`, ...). */
-export type ErrnoName = string;
+/**
+ * Whether `name` is an errno name, for a name known only at run time (a
+ * runtime error's `code`). Own keys only: `"toString"` is not an errno.
+ *
+ * @example
+ * ```ts
+ * import { errno, isErrnoName } from "./errors.ts";
+ * const code: string = "ECONNRESET";
+ * if (isErrnoName(code)) console.log(errno[code]); // 104
+ * ```
+ */
+export function isErrnoName(name: unknown): name is ErrnoName {
+  return typeof name === "string" && Object.hasOwn(ERRNO, name);
+}
 
 const GAI_STRERROR: Readonly<Record<number, string>> = {
   [-1]: "Bad value for ai_flags",

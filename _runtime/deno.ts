@@ -3,6 +3,7 @@
 // objects and fails only with `RuntimeError`s: Deno's error classes, its
 // "(os error N)" texts and its permission errors are translated here.
 
+import type { ErrnoName } from "../_base/errors.ts";
 import { RuntimeError } from "./error.ts";
 import type {
   Capabilities,
@@ -28,7 +29,7 @@ export type * from "./types.ts";
 export { RuntimeError } from "./error.ts";
 
 // Deno's error classes by name, for errors that carry no `code`.
-const ERRNO_FOR_CLASS: Readonly<Record<string, string>> = {
+const ERRNO_FOR_CLASS: Readonly<Record<string, ErrnoName>> = {
   ConnectionRefused: "ECONNREFUSED",
   ConnectionReset: "ECONNRESET",
   ConnectionAborted: "ECONNABORTED",
@@ -55,7 +56,7 @@ const ERRNO_FOR_CLASS: Readonly<Record<string, string>> = {
 
 // Linux's errno names by number, for "(os error N)" texts Deno has no class
 // for. Only the ones sockets meet; the rest keep the number in the message.
-const ERRNO_FOR_NUMBER: Readonly<Record<number, string>> = {
+const ERRNO_FOR_NUMBER: Readonly<Record<number, ErrnoName>> = {
   1: "EPERM",
   9: "EBADF",
   11: "EAGAIN",
@@ -123,7 +124,12 @@ export function translate(e: unknown, syscall: string): RuntimeError {
   }
   const code = (e as { code?: unknown }).code;
   if (typeof code === "string" && /^E[A-Z0-9]+$/.test(code)) {
-    return new RuntimeError(code, syscall, { cause: e, message: e.message });
+    // An errno name as the runtime spells it; socket/errors.ts checks it
+    // against the table (an unknown one gives an error without errno).
+    return new RuntimeError(code as ErrnoName, syscall, {
+      cause: e,
+      message: e.message,
+    });
   }
   const os = OS_ERROR.exec(e.message);
   const byNumber = os !== null && Deno.build.os === "linux"

@@ -5,12 +5,11 @@
  * @module
  */
 
-import { error, osError } from "../_base/errors.ts";
+import { errno, error, osError } from "../_base/errors.ts";
 import { AF_INET, AF_INET6 } from "../_base/constants.ts";
 import { bytesArg, checkCString, cIntArg, strArg } from "../_base/args.ts";
 import { allocBytes, releaseBytes } from "./_pool.ts";
 
-const EAFNOSUPPORT = 97;
 const ATON_MESSAGE = "illegal IP address string passed to inet_aton";
 const PTON_MESSAGE = "illegal IP address string passed to inet_pton";
 
@@ -366,7 +365,7 @@ export function inet_pton(family: number, s: string): Uint8Array {
     releaseBytes(out);
   } else {
     checkCString(s);
-    throw osError(EAFNOSUPPORT);
+    throw osError(errno.EAFNOSUPPORT);
   }
   checkCString(s);
   throw new error(PTON_MESSAGE);

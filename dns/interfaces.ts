@@ -7,7 +7,7 @@
  */
 
 import { runtime } from "../_runtime/runtime.ts";
-import { error, osError, permissionError } from "../_base/errors.ts";
+import { errno, error, osError, permissionError } from "../_base/errors.ts";
 import { pyType, str } from "./_args.ts";
 import { pton4, pton6 } from "./_ip.ts";
 
@@ -100,7 +100,7 @@ export function if_indextoname(if_index: number): string {
   }
   if (if_index > 0xffffffff) throw new RangeError("index is too large");
   const hit = interfaceTable().find(([i]) => i === if_index);
-  if (hit === undefined) throw osError(6);
+  if (hit === undefined) throw osError(errno.ENXIO);
   return hit[1];
 }
 

@@ -23,7 +23,10 @@ import {
   EAI_ADDRFAMILY,
   EAI_NONAME,
   MSG_OOB,
+  MSG_PEEK,
   MSG_TRUNC,
+  SHUT_RD,
+  SHUT_WR,
 } from "../_base/constants.ts";
 import { errno, error, fromRuntimeError, gaierror, osError } from "./errors.ts";
 import {
@@ -36,7 +39,6 @@ import { DatagramCore, wildcardHost } from "./_datagram.ts";
 import { resolveAddress } from "./_resolve.ts";
 import type { WaitMode } from "./_wait.ts";
 
-const MSG_PEEK = 0x2;
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -457,8 +459,8 @@ function sender(family: number, from: RuntimeAddr): Address | null {
  */
 export function shutdown(d: Description, how: number): void {
   const c = core(d);
-  if (how !== 0) c.writeShut = true; // SHUT_WR or SHUT_RDWR
-  if (how !== 1) c.readShut = true; // SHUT_RD or SHUT_RDWR
+  if (how !== SHUT_RD) c.writeShut = true; // SHUT_WR or SHUT_RDWR
+  if (how !== SHUT_WR) c.readShut = true; // SHUT_RD or SHUT_RDWR
   if (d.family !== AF_UNIX && d.state !== "connected") {
     throw osError(errno.ENOTCONN);
   }

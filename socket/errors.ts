@@ -8,6 +8,7 @@
 import {
   errno as ERRNO,
   error,
+  isErrnoName,
   osError,
   permissionError,
 } from "../_base/errors.ts";
@@ -25,8 +26,9 @@ export * from "../_base/errors.ts";
 export function fromRuntimeError(e: unknown): Error {
   if (e instanceof RuntimeError) {
     if (e.permissionFlag !== null) return permissionError(e.permissionFlag);
-    const n = (ERRNO as Readonly<Record<string, number>>)[e.code];
-    const err = n === undefined ? new error(e.message) : osError(n);
+    const err = isErrnoName(e.code)
+      ? osError(ERRNO[e.code])
+      : new error(e.message);
     err.cause = e.cause ?? e;
     return err;
   }
@@ -37,10 +39,7 @@ export function fromRuntimeError(e: unknown): Error {
       e instanceof RangeError || e.name === "AbortError"
     ) return e;
     const code = (e as { code?: unknown }).code;
-    const n = typeof code === "string"
-      ? (ERRNO as Readonly<Record<string, number>>)[code]
-      : undefined;
-    const err = n === undefined ? new error(e.message) : osError(n);
+    const err = isErrnoName(code) ? osError(ERRNO[code]) : new error(e.message);
     err.cause = e;
     return err;
   }

@@ -12,6 +12,7 @@ export {
   ConnectionRefusedError,
   ConnectionResetError,
   errno,
+  type ErrnoName,
   error,
   FileNotFoundError,
   gaierror,

@@ -5,6 +5,7 @@ import * as assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import {
   fromRuntimeError,
+  isErrnoName,
   osError,
   permissionError,
   timedOut,
@@ -106,6 +107,7 @@ Deno.test("errno: Linux values, as the API lists them", () => {
     ETIMEDOUT: 110,
   };
   for (const [name, value] of Object.entries(want)) {
+    assert.ok(isErrnoName(name), name);
     assert.equal(socket.errno[name], value, name);
   }
 });

@@ -1,0 +1,71 @@
+// Natural uses of errno and the constants that must type-check under the
+// project's compiler options, with no casts and no `!`. Never run: checked by
+// `deno task check` and `deno task check:types` (_tools/check_types.ts); the
+// files in must_fail/ are the other half, what must not type-check.
+
+import {
+  AddressFamily,
+  AF_INET,
+  AF_INET6,
+  errno,
+  error,
+  IPPROTO_TCP,
+  MSG_DONTWAIT,
+  MSG_PEEK,
+  SOCK_STREAM,
+  SocketKind,
+  TCP_NODELAY,
+} from "../../mod.ts";
+import { type ErrnoName, isErrnoName } from "../../_base/errors.ts";
+
+// errno values are plain numbers: arithmetic, comparison, reassignment.
+const next: number = errno.ECONNREFUSED + 1;
+let code = errno.EAGAIN;
+code = errno.EINTR;
+console.log(next, code === errno.EWOULDBLOCK);
+
+// Names known at compile time index without a check.
+const names: readonly ErrnoName[] = ["ECONNREFUSED", "EADDRINUSE", "EPIPE"];
+for (const name of names) console.log(errno[name].toFixed(0));
+const refused: ErrnoName = "ECONNREFUSED";
+console.log(errno[refused]);
+
+// A name known only at run time (a runtime error's `code`) needs the guard.
+function errnoOf(e: { code?: unknown }): number | null {
+  return isErrnoName(e.code) ? errno[e.code] : null;
+}
+console.log(errnoOf({ code: "ECONNRESET" }));
+
+// The errno of an `error` compares with the table's values.
+function isRetryable(e: unknown): boolean {
+  if (!(e instanceof error)) return false;
+  switch (e.errno) {
+    case errno.EAGAIN:
+    case errno.EINTR:
+    case errno.EINPROGRESS:
+      return true;
+    default:
+      return false;
+  }
+}
+console.log(isRetryable(new error(errno.EAGAIN)));
+
+// The whole table as entries, as a plain record, and its names as ErrnoNames.
+const table: Readonly<Record<string, number>> = errno;
+for (const [name, value] of Object.entries(errno)) {
+  console.log(name.startsWith("E"), value > 0, table[name]);
+}
+const known: ErrnoName[] = Object.keys(errno).filter(isErrnoName);
+console.log(known.length);
+
+// Constants are numbers: flags or together, options pass as plain numbers.
+const flags: number = MSG_PEEK | MSG_DONTWAIT;
+const option: [number, number] = [IPPROTO_TCP, TCP_NODELAY];
+console.log(flags, option);
+
+// The enum maps give names by value and values by name.
+const familyName: string | undefined = AddressFamily[AF_INET6];
+const inet: number = AddressFamily.AF_INET;
+const stream: number = SocketKind.SOCK_STREAM;
+const kindName: string | undefined = SocketKind[SOCK_STREAM];
+console.log(familyName, inet === AF_INET, stream, kindName);
