@@ -41,6 +41,18 @@ type Row = readonly [
 
 const os: string = hostOS();
 
+declare const family: unique symbol;
+
+/**
+ * The type of `AF_INET`: a number that also tells the type checker which
+ * addresses a socket of this family takes and gives (`[host, port]`).
+ */
+export type FamilyInet = number & { readonly [family]: "AF_INET" };
+/** The type of `AF_INET6` (addresses `[host, port, flowinfo, scope_id]`). */
+export type FamilyInet6 = number & { readonly [family]: "AF_INET6" };
+/** The type of `AF_UNIX` (addresses are paths). */
+export type FamilyUnix = number & { readonly [family]: "AF_UNIX" };
+
 /** Which column of a `Row` holds this host's values. */
 const column: 0 | 1 | 2 = os === "darwin"
   ? 1
@@ -100,9 +112,13 @@ const AF_ROWS = {
 /** Address family: unspecified (any family, for `getaddrinfo`). */
 export const AF_UNSPEC: number = valueOf(AF_ROWS.AF_UNSPEC);
 /** Address family: local (Unix domain) sockets. */
-export const AF_UNIX: number = valueOf(AF_ROWS.AF_UNIX);
+export const AF_UNIX: FamilyUnix = valueOf(
+  AF_ROWS.AF_UNIX,
+) as FamilyUnix;
 /** Address family: IPv4. */
-export const AF_INET: number = valueOf(AF_ROWS.AF_INET);
+export const AF_INET: FamilyInet = valueOf(
+  AF_ROWS.AF_INET,
+) as FamilyInet;
 /** Address family: amateur radio AX.25. */
 export const AF_AX25: number = valueOf(AF_ROWS.AF_AX25);
 /** Address family: Novell IPX. */
@@ -118,7 +134,9 @@ export const AF_ATMPVC: number = valueOf(AF_ROWS.AF_ATMPVC);
 /** Address family: ITU-T X.25. */
 export const AF_X25: number = valueOf(AF_ROWS.AF_X25);
 /** Address family: IPv6. */
-export const AF_INET6: number = valueOf(AF_ROWS.AF_INET6);
+export const AF_INET6: FamilyInet6 = valueOf(
+  AF_ROWS.AF_INET6,
+) as FamilyInet6;
 /** Address family: amateur radio X.25 PLP (ROSE). */
 export const AF_ROSE: number = valueOf(AF_ROWS.AF_ROSE);
 /** Address family: DECnet (not part of `AddressFamily`, as in CPython, for its lower-case letters). */

@@ -374,7 +374,7 @@ export function permissionError(detail: string): error {
   let flag: string;
   if (detail.startsWith("--allow-")) {
     flag = detail;
-  } else if (m) {
+  } else if (m !== null && m[3] !== undefined) {
     flag = m[2] ? `${m[3]}=${m[2]}` : m[3];
   } else {
     const [kind, ...rest] = detail.split(":");

@@ -125,6 +125,18 @@ type Row = readonly [
 
 const os: string = hostOS();
 
+declare const family: unique symbol;
+
+/**
+ * The type of `AF_INET`: a number that also tells the type checker which
+ * addresses a socket of this family takes and gives (`[host, port]`).
+ */
+export type FamilyInet = number & { readonly [family]: "AF_INET" };
+/** The type of `AF_INET6` (addresses `[host, port, flowinfo, scope_id]`). */
+export type FamilyInet6 = number & { readonly [family]: "AF_INET6" };
+/** The type of `AF_UNIX` (addresses are paths). */
+export type FamilyUnix = number & { readonly [family]: "AF_UNIX" };
+
 /** Which column of a `Row` holds this host's values. */
 const column: 0 | 1 | 2 = os === "darwin"
   ? 1
@@ -230,6 +242,10 @@ def linux_value(name):
     return int(getattr(socket, name))
 
 
+# Families whose constant carries its address type (see CONSTANTS_HEAD).
+BRANDED = {"AF_INET": "FamilyInet", "AF_INET6": "FamilyInet6", "AF_UNIX": "FamilyUnix"}
+
+
 def constants_table(data):
     out = [
         header(
@@ -259,9 +275,16 @@ def constants_table(data):
         out.append("} as const satisfies Readonly<Record<string, Row>>;\n\n")
         for c in group["constants"]:
             out.append(f"/** {c['doc']} */\n")
-            out.append(
-                f"export const {c['name']}: number = valueOf({table}.{c['name']});\n"
-            )
+            brand = BRANDED.get(c["name"])
+            if brand is None:
+                out.append(
+                    f"export const {c['name']}: number = valueOf({table}.{c['name']});\n"
+                )
+            else:
+                out.append(
+                    f"export const {c['name']}: {brand} = valueOf(\n"
+                    f"  {table}.{c['name']},\n) as {brand};\n"
+                )
         if "enum" in group:
             enums.append((group["enum"], table))
     out.append(CONSTANTS_TAIL)

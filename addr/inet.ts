@@ -13,10 +13,6 @@ import { allocBytes, releaseBytes } from "./_pool.ts";
 const ATON_MESSAGE = "illegal IP address string passed to inet_aton";
 const PTON_MESSAGE = "illegal IP address string passed to inet_pton";
 
-// The largest value the last part may have, by the number of parts before
-// it ("1" is 32 bits, "1.2" leaves 24, "1.2.3" 16, "1.2.3.4" 8).
-const ATON_LAST_MAX = [0xffffffff, 0xffffff, 0xffff, 0xff];
-
 // The decimal text of each byte, so printing an address allocates only
 // the result.
 const DECIMAL: readonly string[] = Array.from(
@@ -31,7 +27,7 @@ for (let i = 0; i < 10; i++) HEX_VALUE[48 + i] = i;
 for (let i = 0; i < 6; i++) HEX_VALUE[65 + i] = HEX_VALUE[97 + i] = 10 + i;
 
 function hexValue(c: number): number {
-  return c < 128 ? HEX_VALUE[c] : -1;
+  return c < 128 ? (HEX_VALUE[c] ?? -1) : -1;
 }
 
 // What C's isspace() says in the C locale, for ASCII only (glibc's
@@ -97,11 +93,13 @@ function atonValue(s: string): number {
       continue;
     }
     if (i < n && !isSpace(c)) return -1;
-    if (val > ATON_LAST_MAX[parts]) return -1;
-    atonStop = i;
     // The parts read so far are the high bytes; the last part fills the
-    // remaining (4 - parts) bytes.
-    return high * 2 ** (8 * (4 - parts)) + val;
+    // remaining (4 - parts) bytes ("1" is 32 bits, "1.2" leaves 24,
+    // "1.2.3" 16, "1.2.3.4" 8), and must fit in them.
+    const room = 2 ** (8 * (4 - parts));
+    if (val >= room) return -1;
+    atonStop = i;
+    return high * room + val;
   }
 }
 
@@ -182,9 +180,19 @@ export function inet_ntoa(packed: ArrayBufferView | ArrayBuffer): string {
   return ntop4(b, 0);
 }
 
+// Byte `i` of `b`. Every caller has checked the length first, so the 0 is
+// never taken (a check that throws would cost more on these hot paths).
+function byteAt(b: Uint8Array, i: number): number {
+  return b[i] ?? 0;
+}
+
 function ntop4(b: Uint8Array, at: number): string {
-  return DECIMAL[b[at]] + "." + DECIMAL[b[at + 1]] + "." + DECIMAL[b[at + 2]] +
-    "." + DECIMAL[b[at + 3]];
+  return decimal(byteAt(b, at)) + "." + decimal(byteAt(b, at + 1)) + "." +
+    decimal(byteAt(b, at + 2)) + "." + decimal(byteAt(b, at + 3));
+}
+
+function decimal(byte: number): string {
+  return DECIMAL[byte] ?? String(byte);
 }
 
 /**
@@ -286,7 +294,7 @@ function pton6(s: string, out: Uint8Array): boolean {
     // cheaper than copyWithin and fill for at most 16 bytes).
     const shift = 16 - tp;
     for (let k = tp - 1; k >= colonp; k--) {
-      out[k + shift] = out[k];
+      out[k + shift] = byteAt(out, k);
       out[k] = 0;
     }
     tp = 16;
@@ -462,7 +470,7 @@ export function ntop6(b: Uint8Array): string {
     ) {
       return out + ntop4(b, 12);
     }
-    out += ((b[2 * g] << 8) | b[2 * g + 1]).toString(16);
+    out += ((byteAt(b, 2 * g) << 8) | byteAt(b, 2 * g + 1)).toString(16);
   }
   if (bestEnd === 8) out += ":";
   return out;

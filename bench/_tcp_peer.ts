@@ -202,6 +202,10 @@ async function client(
 
 if (import.meta.main) {
   const [impl, role, workload, port, amount] = Deno.args;
+  if (workload === undefined) {
+    console.error("usage: _tcp_peer.ts IMPL ROLE WORKLOAD [PORT AMOUNT]");
+    Deno.exit(2);
+  }
   const peer = impl === "deno" ? denoPeer() : pysocketPeer();
   if (role === "server") await server(peer, workload);
   else await client(peer, workload, Number(port), Number(amount));

@@ -108,7 +108,7 @@ async function client(
 
 if (import.meta.main) {
   const [impl, role, ...rest] = Deno.args;
-  const open = ENDS[impl];
+  const open = impl === undefined ? undefined : ENDS[impl];
   if (open === undefined) throw new Error(`unknown UDP end ${impl}`);
   const ep = open();
   if (role === "server") await server(ep);

@@ -25,7 +25,7 @@ interface BenchJson {
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  return s[Math.floor(s.length / 2)] ?? NaN;
 }
 
 // ops/s per bench name; the median of `runs` runs of `deno bench`.

@@ -11,13 +11,13 @@ const V6 = inet_pton(AF_INET6, "2002:ac10:10a:1234:21e:52ff:fe74:40e");
 let sink = 0;
 
 Deno.bench("inet_aton", () => {
-  sink += inet_aton("192.168.1.1")[3];
+  sink += inet_aton("192.168.1.1")[3] ?? 0;
 });
 Deno.bench("inet_pton AF_INET", () => {
-  sink += inet_pton(AF_INET, "192.168.1.1")[3];
+  sink += inet_pton(AF_INET, "192.168.1.1")[3] ?? 0;
 });
 Deno.bench("inet_pton AF_INET6", () => {
-  sink += inet_pton(AF_INET6, "2002:ac10:10a:1234:21e:52ff:fe74:40e")[15];
+  sink += inet_pton(AF_INET6, "2002:ac10:10a:1234:21e:52ff:fe74:40e")[15] ?? 0;
 });
 Deno.bench("inet_ntop AF_INET", () => {
   sink += inet_ntop(AF_INET, V4).length;

@@ -102,7 +102,9 @@ export async function run(quick: boolean): Promise<Section> {
   ];
   if (py === null) notes.push("python3 not found: CPython column skipped.");
   const rows = CASES.map((c, i) => {
-    const ratio = py ? ours[i] / py[i] : null;
+    const mine = ours[i] ?? NaN;
+    const theirs = py?.[i];
+    const ratio = theirs === undefined ? null : mine / theirs;
     if (ratio !== null && c.target !== undefined && ratio < c.target) {
       notes.push(
         `${c.name}: ${fmtRatio(ratio)}, under the ${c.target}x target.`,
@@ -110,8 +112,8 @@ export async function run(quick: boolean): Promise<Section> {
     }
     return [
       c.name,
-      fmtInt(ours[i]),
-      py ? fmtInt(py[i]) : "-",
+      fmtInt(mine),
+      theirs === undefined ? "-" : fmtInt(theirs),
       ratio === null ? "-" : fmtRatio(ratio),
       c.target ? `${c.target}x` : "",
     ];

@@ -218,7 +218,8 @@ for (let r = 0; r < ROUNDS; r++) {
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+  const hi = s[m] ?? NaN;
+  return s.length % 2 ? hi : ((s[m - 1] ?? NaN) + hi) / 2;
 };
 const rawRates = perSecond.get(NAMES.raw) as number[];
 console.log(

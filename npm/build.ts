@@ -206,7 +206,10 @@ const BASE_OPTIONS: ts.CompilerOptions = {
   ],
   types: ["node"],
   typeRoots: [path.join(TOOLS, "node_modules", "@types")],
+  // As deno.json has them: the package compiles under the same checks.
   strict: true,
+  noUncheckedIndexedAccess: true,
+  exactOptionalPropertyTypes: true,
   declaration: true,
   allowImportingTsExtensions: true,
   rewriteRelativeImportExtensions: true,

@@ -291,8 +291,8 @@ export class DatagramCore {
   poll(peek: boolean): Datagram | null {
     this.#checkOpen();
     this.#throwOptionError();
-    if (this.#head < this.#queue.length) {
-      const dg = this.#queue[this.#head];
+    const dg = this.#queue[this.#head];
+    if (dg !== undefined) {
       if (!peek) this.#shift(dg);
       return dg;
     }
@@ -577,8 +577,9 @@ export class DatagramCore {
     let iface = "";
     let ifindex = 0;
     if (version === 4) {
-      if (mreq.length < 8) throw osError(errno.EINVAL);
-      if ((mreq[0] & 0xf0) !== 0xe0) throw osError(errno.EINVAL);
+      const first = mreq[0];
+      if (first === undefined || mreq.length < 8) throw osError(errno.EINVAL);
+      if ((first & 0xf0) !== 0xe0) throw osError(errno.EINVAL);
       group = inet_ntoa(mreq.subarray(0, 4));
       iface = inet_ntoa(mreq.subarray(4, 8));
     } else {

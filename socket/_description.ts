@@ -5,7 +5,14 @@
 import type { RuntimeAddr } from "../_runtime/runtime.ts";
 import { ntop6, ptonOrNull } from "../addr/inet.ts";
 import type { SockAddr } from "../addr/sockaddr.ts";
-import { AF_INET, AF_INET6, SOCK_DGRAM } from "../_base/constants.ts";
+import {
+  AF_INET,
+  AF_INET6,
+  type FamilyInet,
+  type FamilyInet6,
+  type FamilyUnix,
+  SOCK_DGRAM,
+} from "../_base/constants.ts";
 import { errno, osError } from "./errors.ts";
 import type { ListenerCore } from "./_listener.ts";
 import type { StreamCore } from "./_stream.ts";
@@ -21,11 +28,35 @@ export type State =
   | "connected"
   | "closed";
 
+/** An `AF_INET` address: `[host, port]`. */
+export type Inet4Address = [host: string, port: number];
+/** An `AF_INET6` address, as returned: `[host, port, flowinfo, scope_id]`. */
+export type Inet6Address = [
+  host: string,
+  port: number,
+  flowinfo: number,
+  scope_id: number,
+];
+/** An `AF_UNIX` address: a path (`""` for an unnamed socket). */
+export type UnixAddress = string;
 /** A Python address: `[host, port]`, `[host, port, flowinfo, scope_id]` or a path. */
-export type Address =
-  | [host: string, port: number]
-  | [host: string, port: number, flowinfo: number, scope_id: number]
-  | string;
+export type Address = Inet4Address | Inet6Address | UnixAddress;
+
+/**
+ * The addresses a socket of family `F` gives: `AF_INET` `[host, port]`,
+ * `AF_INET6` the four-tuple, `AF_UNIX` a path; any of them for a family
+ * known only at run time.
+ */
+export type AddressOf<F extends number> = F extends FamilyInet6 ? Inet6Address
+  : F extends FamilyUnix ? UnixAddress
+  : F extends FamilyInet ? Inet4Address
+  : Address;
+
+/**
+ * The sender `recvfrom` gives on a socket whose addresses are `A`: an
+ * unnamed Unix sender is `null`.
+ */
+export type SenderOf<A extends Address> = A extends string ? A | null : A;
 
 // Linux's defaults, as getsockopt reports them on a new TCP socket.
 const DEFAULT_RCVBUF = 131072;

@@ -239,8 +239,9 @@ export function setOption(
     spec.name.includes("GROUP");
   if (!isGroup && raw.length < 4) {
     // The kernel reads an int; with fewer bytes it refuses.
-    if (raw.length === 0) throw osError(errno.EINVAL);
-    spec.set(d, raw[0], raw);
+    const first = raw[0];
+    if (first === undefined) throw osError(errno.EINVAL);
+    spec.set(d, first, raw);
     return;
   }
   const int = isGroup

@@ -30,7 +30,8 @@ const WRITE_BUFFER = 8192;
 const encoder = new TextEncoder();
 
 function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0];
+  const only = parts.length === 1 ? parts[0] : undefined;
+  if (only !== undefined) return only;
   const out = new Uint8Array(total);
   let off = 0;
   for (const p of parts) {
@@ -153,8 +154,11 @@ export class SocketFileImpl implements SocketFile {
   #takeCarry(max: number): Uint8Array {
     const parts: Uint8Array[] = [];
     let got = 0;
-    while (got < max && this.#carry.length > 0) {
-      const first = this.#carry[0];
+    for (
+      let first = this.#carry[0];
+      first !== undefined && got < max;
+      first = this.#carry[0]
+    ) {
       const k = Math.min(first.length, max - got);
       parts.push(first.subarray(0, k));
       if (k === first.length) this.#carry.shift();

@@ -11,16 +11,19 @@ import {
 } from "../_runtime/runtime.ts";
 import { parseSockaddr, type SockAddr } from "../addr/sockaddr.ts";
 import * as C from "../_base/constants.ts";
+import type { FamilyInet } from "../_base/constants.ts";
 import { errno, error, fromRuntimeError, gaierror, osError } from "./errors.ts";
 import { toBytes, toInt, toWritableBytes } from "./_bytes.ts";
 import { cIntArg } from "../_base/args.ts";
 import {
   type Address,
+  type AddressOf,
   allocateFd,
   Description,
   freeFd,
   lookupFd,
   pythonAddress,
+  type SenderOf,
   unboundAddress,
 } from "./_description.ts";
 import { ListenerCore } from "./_listener.ts";
@@ -35,7 +38,14 @@ import {
 } from "./makefile.ts";
 import * as dgram from "./_datagram_ops.ts";
 
-export type { Address } from "./_description.ts";
+export type {
+  Address,
+  AddressOf,
+  Inet4Address,
+  Inet6Address,
+  SenderOf,
+  UnixAddress,
+} from "./_description.ts";
 export type { SocketFile, SocketFileMode } from "./makefile.ts";
 
 let defaultTimeout: number | null = null;
@@ -191,7 +201,7 @@ function checkFamilyAndType(family: number, type: number): void {
  * console.log(server.getsockname()[0]); // 127.0.0.1
  * ```
  */
-export class Socket
+export class Socket<A extends Address = Address>
   implements Disposable, AsyncDisposable, AsyncIterable<Uint8Array> {
   #h: FdHandle | null;
   #timeout: number | null;
@@ -370,15 +380,19 @@ export class Socket
    * conn.close();
    * ```
    */
-  async accept(): Promise<[Socket, Address]> {
+  async accept(): Promise<[Socket<A>, A]> {
     const d = this.#desc();
     if (d.state !== "listening" || d.listener === null) {
       throw osError(this.#isDatagram(d) ? errno.EOPNOTSUPP : errno.EINVAL);
     }
     const conn = await d.listener.accept(this.#mode());
     const nd = connectedDescription(d.family, d.type, d.proto, conn, d);
-    const peer = pythonAddress(d.family, conn.remoteAddr);
-    return [adopt(nd, d.family, d.type, d.proto, this.#timeout), peer];
+    // The family fixes the address type (A is only the checker's view).
+    const peer = pythonAddress(d.family, conn.remoteAddr) as A;
+    // CPython gives an accepted socket the default timeout, whatever the
+    // listener's.
+    const s = adopt(nd, d.family, d.type, d.proto, defaultTimeout);
+    return [s as Socket<A>, peer];
   }
 
   // -------------------------------------------------------------- connect
@@ -698,16 +712,18 @@ export class Socket
   recvfrom(
     bufsize: number,
     flags = 0,
-  ): Promise<[Uint8Array, Address | null]> {
+  ): Promise<[Uint8Array, SenderOf<A>]> {
     try {
       const d = this.#desc();
       const n = checkBufsize(bufsize, "recvfrom");
       toInt(flags);
-      if (this.#isDatagram(d)) {
-        return dgram.recvfrom(d, n, flags, this.#mode(flags));
-      }
-      // A stream socket has no per-message sender: Linux gives no address.
-      return this.recv(n, flags).then((data) => [data, null]);
+      // The sender is typed by the family, as for datagram sockets (a
+      // datagram socket of an IP family always has one); a stream socket
+      // has no per-message sender: Linux gives no address (`null`).
+      const got: Promise<[Uint8Array, Address | null]> = this.#isDatagram(d)
+        ? dgram.recvfrom(d, n, flags, this.#mode(flags))
+        : this.recv(n, flags).then((data) => [data, null]);
+      return got as Promise<[Uint8Array, SenderOf<A>]>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -731,15 +747,16 @@ export class Socket
     buffer: Uint8Array | ArrayBufferView | ArrayBuffer,
     nbytes = 0,
     flags = 0,
-  ): Promise<[number, Address | null]> {
+  ): Promise<[number, SenderOf<A>]> {
     try {
       const d = this.#desc();
       const dst = intoView(buffer, nbytes, "recvfrom_into");
       toInt(flags);
-      if (this.#isDatagram(d)) {
-        return dgram.recvfromInto(d, dst, flags, this.#mode(flags));
-      }
-      return this.recv_into(dst, 0, flags).then((n) => [n, null]);
+      // Typed as recvfrom's sender is.
+      const got: Promise<[number, Address | null]> = this.#isDatagram(d)
+        ? dgram.recvfromInto(d, dst, flags, this.#mode(flags))
+        : this.recv_into(dst, 0, flags).then((n) => [n, null]);
+      return got as Promise<[number, SenderOf<A>]>;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -854,11 +871,12 @@ export class Socket
    * console.log(t.fileno() !== s.fileno()); // true
    * ```
    */
-  dup(): Socket {
+  dup(): Socket<A> {
     const d = this.#desc();
     d.retain();
     // CPython's dup() copies the timeout (and so the blocking mode).
-    return adopt(d, this.#family, this.#type, this.#proto, this.#timeout);
+    const s = adopt(d, this.#family, this.#type, this.#proto, this.#timeout);
+    return s as Socket<A>;
   }
 
   /**
@@ -888,7 +906,11 @@ export class Socket
    * console.log(s.getsockname()); // ["0.0.0.0", 0]
    * ```
    */
-  getsockname(): Address {
+  getsockname(): A {
+    return this.#sockname() as A;
+  }
+
+  #sockname(): Address {
     const d = this.#desc();
     if (this.#isDatagram(d)) return dgram.sockname(d);
     if (d.unnamed) return "";
@@ -907,7 +929,11 @@ export class Socket
    * try { s.getpeername(); } catch (e) { console.log((e as { errno: number }).errno); } // 107
    * ```
    */
-  getpeername(): Address {
+  getpeername(): A {
+    return this.#peername() as A;
+  }
+
+  #peername(): Address {
     const d = this.#desc();
     if (this.#isDatagram(d)) return dgram.peername(d);
     if (d.state !== "connected" || d.stream === null) {
@@ -1197,13 +1223,13 @@ export const SocketType: typeof Socket = Socket;
  * console.log(s.getsockname()); // ["::", 0, 0, 0]
  * ```
  */
-export function socket(
-  family?: number,
+export function socket<F extends number = FamilyInet>(
+  family?: F,
   type?: number,
   proto?: number,
   fileno?: number | null,
-): Socket {
-  return new Socket(family, type, proto, fileno);
+): Socket<AddressOf<F>> {
+  return new Socket(family, type, proto, fileno) as Socket<AddressOf<F>>;
 }
 
 /**

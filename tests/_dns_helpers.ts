@@ -16,8 +16,14 @@ export async function outcome(f: () => unknown): Promise<Outcome> {
   }
 }
 
-/** The lines of a file as the tests parse it (without comments). */
-export function tableLines(path: string): string[][] {
+/** A table line: its first field, its second, and any others. */
+export type TableLine = [string, string, ...string[]];
+
+/**
+ * The lines of a file that have two fields or more, as the tests parse it
+ * (without comments).
+ */
+export function tableLines(path: string): TableLine[] {
   let text: string;
   try {
     text = Deno.readTextFileSync(path);
@@ -26,5 +32,5 @@ export function tableLines(path: string): string[][] {
   }
   return text.split("\n").map((l) =>
     l.replace(/#.*/, "").trim().split(/\s+/).filter((f) => f)
-  ).filter((f) => f.length >= 2);
+  ).filter((f): f is TableLine => f.length >= 2);
 }

@@ -100,7 +100,7 @@ const SKIPS: readonly Skip[] = [
 
 // Server.listen({ reusePort }) came in Node.js 22.12 and 23.1.
 function nodeHasReusePort(): boolean {
-  const [major, minor] = process.versions.node.split(".").map(Number);
+  const [major = 0, minor = 0] = process.versions.node.split(".").map(Number);
   return major > 23 || (major === 23 && minor >= 1) ||
     (major === 22 && minor >= 12);
 }
@@ -127,7 +127,8 @@ type TestFn = (t: DenoTestContext) => void | Promise<void>;
 
 interface TestDefinition {
   name?: string;
-  fn?: TestFn;
+  // Possibly undefined when given: normalize() reports a missing function.
+  fn?: TestFn | undefined;
   ignore?: boolean;
   only?: boolean;
 }
@@ -319,13 +320,15 @@ class Command {
   #argv(): string[] {
     const args = this.#opts.args ?? [];
     if (this.#cmd !== process.execPath) return args;
-    const rest = args.slice(1).filter((a) => !a.startsWith("-"));
+    // The first operand: the file to run, or the code to evaluate.
+    const operand = args.slice(1).find((a) => !a.startsWith("-"));
+    if (operand === undefined) return args;
     if (args[0] === "run" || args[0] === "test") {
-      const at = args.indexOf(rest[0], 1);
+      const at = args.indexOf(operand, 1);
       return ["--import", SHIM, ...args.slice(at)];
     }
     if (args[0] === "eval") {
-      return ["--import", SHIM, "--input-type=module", "-e", rest[0]];
+      return ["--import", SHIM, "--input-type=module", "-e", operand];
     }
     return args;
   }
@@ -604,7 +607,8 @@ const DENO_ERROR_NAMES = [
 const denoErrors: Record<string, new (message?: string) => Error> = Object
   .fromEntries(
     DENO_ERROR_NAMES.map((name) => {
-      const cls = { [name]: class extends Error {} }[name];
+      const cls = class extends Error {};
+      Object.defineProperty(cls, "name", { value: name });
       Object.defineProperty(cls.prototype, "name", { value: name });
       return [name, cls];
     }),

@@ -467,10 +467,13 @@ Deno.test("inet_ntop AF_INET and round trips", () => {
 
 Deno.test("inet_ntop errors", () => {
   for (
-    const [af, n] of [[AF_INET, 3], [AF_INET, 16], [AF_INET6, 4], [
-      AF_INET6,
-      15,
-    ], [AF_INET6, 17]]
+    const [af, n] of [
+      [AF_INET, 3],
+      [AF_INET, 16],
+      [AF_INET6, 4],
+      [AF_INET6, 15],
+      [AF_INET6, 17],
+    ] satisfies Array<[number, number]>
   ) {
     throwsClass(
       () => inet_ntop(af, new Uint8Array(n)),
@@ -516,16 +519,13 @@ Deno.test("results are independent, also across the shared buffer's refills", ()
   for (let i = 0; i < 5000; i++) {
     const v4 = `${i & 0xff}.${i >> 8}.1.2`;
     const v6 = `${i.toString(16)}::${(i * 7).toString(16)}:1`;
-    for (
-      const packed of [
-        inet_aton(v4),
-        inet_pton(AF_INET6, v6),
-        inet_pton(AF_INET, v4),
-      ]
-    ) {
+    const fromAton = inet_aton(v4);
+    const fromPton6 = inet_pton(AF_INET6, v6);
+    const fromPton4 = inet_pton(AF_INET, v4);
+    for (const packed of [fromAton, fromPton6, fromPton4]) {
       kept.push([packed, hex(packed)]);
     }
-    assert.equal(inet_ntoa(kept[kept.length - 1][0]), v4);
+    assert.equal(inet_ntoa(fromPton4), v4);
     // A failed conversion leaves nothing behind for the next one.
     assert.throws(() => inet_pton(AF_INET6, "1:2:3:4:5:6:7:8:9"));
     assert.throws(() => inet_pton(AF_INET, "1.2.3.999"));

@@ -94,7 +94,7 @@ Deno.test("getaddrinfo on numeric hosts and its errors", async () => {
     ],
   );
   strictEqual(
-    (await socket.getaddrinfo("127.0.0.1", 70000, 2, 1))[0][4][1],
+    (await socket.getaddrinfo("127.0.0.1", 70000, 2, 1))[0]?.[4][1],
     4464,
   );
   await rejects(

@@ -45,9 +45,11 @@ async function compare(calls: Call[]): Promise<number> {
   const t1 = performance.now();
   let mismatches = 0;
   const fns = socket as unknown as Record<string, (...a: unknown[]) => unknown>;
-  for (let i = 0; i < calls.length; i++) {
-    const [fn, ...args] = calls[i];
-    const got = await outcome(() => fns[fn](...args));
+  strictEqual(expected.length, calls.length, "one CPython outcome per call");
+  for (const [i, [fn, ...args]] of calls.entries()) {
+    const f = fns[fn];
+    if (f === undefined) throw new Error(`socket.${fn} is not exported`);
+    const got = await outcome(() => f(...args));
     try {
       assertEquals(got, expected[i]);
     } catch {

@@ -237,6 +237,10 @@ export function describeLoad(r: LoadResult): string {
 // The client process: `deno run -A _load.ts HOST PORT OPTIONS_JSON`.
 if (import.meta.main) {
   const [host, port, json] = Deno.args;
+  if (host === undefined || port === undefined || json === undefined) {
+    console.error("usage: _load.ts HOST PORT OPTIONS_JSON");
+    Deno.exit(2);
+  }
   let unhandled = 0;
   globalThis.addEventListener("unhandledrejection", (e) => {
     e.preventDefault();

@@ -41,9 +41,9 @@ export class Rng {
     return Math.min(hi, Math.floor(Math.exp(a + this.float() * (b - a))));
   }
 
-  /** One element of `xs`. */
-  pick<T>(xs: readonly T[]): T {
-    return xs[this.int(0, xs.length - 1)];
+  /** One element of `xs` (non-empty, so the fallback is never taken). */
+  pick<T>(xs: readonly [T, ...T[]]): T {
+    return xs[this.int(0, xs.length - 1)] ?? xs[0];
   }
 
   /** Fills `out` with pseudo-random bytes. */
@@ -130,9 +130,10 @@ export function fileLimits(): { soft: number; hard: number } | null {
   try {
     const text = Deno.readTextFileSync("/proc/self/limits");
     const m = /^Max open files\s+(\S+)\s+(\S+)/m.exec(text);
-    if (!m) return null;
+    const [, soft, hard] = m ?? [];
+    if (soft === undefined || hard === undefined) return null;
     const n = (s: string): number => s === "unlimited" ? Infinity : Number(s);
-    return { soft: n(m[1]), hard: n(m[2]) };
+    return { soft: n(soft), hard: n(hard) };
   } catch {
     return null;
   }

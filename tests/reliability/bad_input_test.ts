@@ -25,7 +25,21 @@ interface Case {
   call: () => unknown;
   expect: Expect;
   /** The same call in CPython (with `socket` imported), when it has one. */
-  py?: string;
+  py?: string | undefined;
+}
+
+/** The names of the socket's methods. */
+type SocketMethod = {
+  [K in keyof socket.Socket & string]: socket.Socket[K] extends
+    (...a: never[]) => unknown ? K
+    : never;
+}[keyof socket.Socket & string];
+
+/** A socket whose methods take any arguments, for the calls its types refuse. */
+type LooseSocket = Record<SocketMethod, (...a: unknown[]) => unknown>;
+
+function loose(s: socket.Socket): LooseSocket {
+  return s as unknown as LooseSocket;
 }
 
 const { EBADF, EAFNOSUPPORT, EINVAL, ENOTCONN, EPIPE, ENOPROTOOPT } =
@@ -864,11 +878,8 @@ function methodRows(
   closed: socket.Socket,
   extra: socket.Socket[],
 ): Record<string, Case[]> {
-  const o = open as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const c = connected as unknown as Record<
-    string,
-    (...a: unknown[]) => unknown
-  >;
+  const o = loose(open);
+  const c = loose(connected);
   const r: Record<string, Case[]> = Object.create(null);
   const add = (
     m: string,
@@ -1001,11 +1012,11 @@ function methodRows(
   );
   // listen() on a socket bound to loopback (an unbound one would bind the
   // wildcard address if a bad backlog got through).
-  const bound = (): Record<string, (...a: unknown[]) => unknown> => {
+  const bound = (): LooseSocket => {
     const l = socket.socket();
     l.bind(["127.0.0.1", 0]);
     extra.push(l);
-    return l as unknown as Record<string, (...a: unknown[]) => unknown>;
+    return loose(l);
   };
   add(
     "listen",
@@ -1238,8 +1249,8 @@ function methodRows(
   add("timeout", "read", () => open.timeout, "ok");
 
   // Every method on a closed socket: EBADF (sync methods throw at once).
-  const k = closed as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const onClosed: [string, unknown[]][] = [
+  const k = loose(closed);
+  const onClosed: [SocketMethod, unknown[]][] = [
     ["bind", [["127.0.0.1", 0]]],
     ["listen", []],
     ["accept", []],
@@ -1526,8 +1537,8 @@ Deno.test("bad input: datagram sockets", async () => {
   }
   const closed = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
   closed.close();
-  const d = probe as unknown as Record<string, (...a: unknown[]) => unknown>;
-  const k = closed as unknown as Record<string, (...a: unknown[]) => unknown>;
+  const d = loose(probe);
+  const k = loose(closed);
   const cases: [string, () => unknown, Expect][] = [
     [
       "sendto [h, 70000]",

@@ -535,8 +535,7 @@ await new Promise(() => {});`,
           // the resolver has to parse the rest.
           const a = rng.bytes(rng.int(0, 600));
           if (answered % 2 === 1 && a.length >= 2 && q.length >= 2) {
-            a[0] = q[0];
-            a[1] = q[1];
+            a.set(q.subarray(0, 2));
           }
           answered++;
           await udp.send(a, from);

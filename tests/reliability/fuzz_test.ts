@@ -16,7 +16,7 @@ const PTON = 60_000;
 const NTOP = 40_000;
 const PARSER_LINES = 50_000; // across the three parsers
 
-const PIECES4 = [
+const PIECES4: [string, ...string[]] = [
   "0",
   "1",
   "01",
@@ -35,7 +35,7 @@ const PIECES4 = [
   "+1",
   "-1",
 ];
-const PIECES6 = [
+const PIECES6: [string, ...string[]] = [
   "",
   "0",
   "1",
@@ -54,7 +54,7 @@ const PIECES6 = [
   "%eth0",
   "%1",
 ];
-const NOISE = [
+const NOISE: [string, ...string[]] = [
   "\0",
   "\t",
   "\n",

@@ -19,7 +19,9 @@ const rng = new Rng(seedFor("soak"));
 const limits = fileLimits();
 const clients = limits && limits.soft < 2 * 2000 + 512 ? 1000 : 2000;
 const totals = { rounds: 0, integrityBytes: 0, roundTrips: 0, echoedBytes: 0 };
-const rss: number[] = [];
+// The resident set after the gc of the first round and of the latest.
+let firstRss = 0;
+let lastRss = 0;
 const gc = (globalThis as { gc?: () => void }).gc;
 
 console.log(`soak: ${minutes} min; load rounds with ${clients} clients`);
@@ -39,16 +41,17 @@ while (performance.now() < deadline) {
   totals.echoedBytes += l.bytesEachWay * 2;
   console.log(`round ${round}: ` + describeLoad(l));
   gc?.();
-  rss.push(Deno.memoryUsage().rss);
+  lastRss = Deno.memoryUsage().rss;
+  if (round === 1) firstRss = lastRss;
   console.log(
-    `round ${round}: rss after gc ${mib(rss.at(-1)!)} (first ${mib(rss[0])})`,
+    `round ${round}: rss after gc ${mib(lastRss)} (first ${mib(firstRss)})`,
   );
 }
 console.log(
   `soak done: ${totals.rounds} rounds, ${
     mib(totals.integrityBytes)
   } checked by SHA-256 on single connections, ${totals.roundTrips} echo round trips ` +
-    `(${mib(totals.echoedBytes)}), rss after gc ${mib(rss[0])} -> ${
-      mib(rss.at(-1)!)
+    `(${mib(totals.echoedBytes)}), rss after gc ${mib(firstRss)} -> ${
+      mib(lastRss)
     }`,
 );

@@ -25,12 +25,26 @@ globalThis.addEventListener("unload", () => {
   if (dir) Deno.removeSync(dir, { recursive: true });
 });
 
-/** AF_INET on 127.0.0.1, AF_INET6 on ::1, AF_UNIX on a temporary path. */
-export const FAMILIES: readonly FamilyCase[] = [
-  { name: "AF_INET", family: socket.AF_INET, address: () => ["127.0.0.1", 0] },
-  { name: "AF_INET6", family: socket.AF_INET6, address: () => ["::1", 0] },
-  { name: "AF_UNIX", family: socket.AF_UNIX, address: () => unixPath() },
-];
+/** AF_INET on 127.0.0.1. */
+export const INET: FamilyCase = {
+  name: "AF_INET",
+  family: socket.AF_INET,
+  address: () => ["127.0.0.1", 0],
+};
+/** AF_INET6 on ::1. */
+export const INET6: FamilyCase = {
+  name: "AF_INET6",
+  family: socket.AF_INET6,
+  address: () => ["::1", 0],
+};
+/** AF_UNIX on a temporary path. */
+export const UNIX: FamilyCase = {
+  name: "AF_UNIX",
+  family: socket.AF_UNIX,
+  address: () => unixPath(),
+};
+/** Every family the stream tests run on. */
+export const FAMILIES: readonly FamilyCase[] = [INET, INET6, UNIX];
 
 /** A listening socket of `fc`'s family. */
 export function listener(fc: FamilyCase, backlog?: number): socket.Socket {

@@ -103,7 +103,7 @@ Deno.test("AddressFamily: every name maps to a value that maps to a name", () =>
     if (typeof value === "number") {
       assert.ok(key.startsWith("AF_"), key);
       const back = AddressFamily[value];
-      assert.equal(typeof back, "string", key);
+      assert.ok(typeof back === "string", key);
       assert.equal(AddressFamily[back], value, key);
     } else {
       assert.equal(AddressFamily[value], Number(key), key);

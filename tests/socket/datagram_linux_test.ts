@@ -94,7 +94,7 @@ Deno.test("datagram linux: Unix: many datagrams to a slow pysocket reader all ar
     })();
     await sleep(200);
     rx.settimeout(5);
-    const got = [0, 0];
+    const got: [number, number] = [0, 0];
     for (let i = 0; i < N; i++) {
       const [d, from] = await rx.recvfrom(1000);
       const n = seq(d);

@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { hasPython, runPython, skipReason } from "../_python.ts";
+import { itemAt } from "../_assert.ts";
 import { withTempDir } from "./_helpers.ts";
 
 const { AF_INET, AF_INET6, AF_UNIX, SOCK_DGRAM } = socket;
@@ -85,7 +86,9 @@ console.log("stream ok");
     }).output();
     const stdout = dec.decode(out.stdout);
     assert.ok(out.success, dec.decode(out.stderr));
-    const [first, second] = stdout.trim().split("\n");
+    const lines = stdout.trim().split("\n");
+    const first = itemAt(lines, 0, "line");
+    const second = itemAt(lines, 1, "line");
     const r = JSON.parse(first);
     assert.equal(r.isError, true);
     assert.equal(r.errno, socket.errno.EPROTONOSUPPORT);
@@ -483,12 +486,14 @@ Deno.test("datagram: the receive queue is bounded by SO_RCVBUF; excess dropped",
   rx.setblocking(false);
   const got: number[] = [];
   for (;;) {
+    let d: Uint8Array;
     try {
-      got.push((await rx.recv(2000))[0]);
+      d = await rx.recv(2000);
     } catch (e) {
       assert.equal((e as socket.error).errno, socket.errno.EAGAIN);
       break;
     }
+    got.push(itemAt(d, 0, "byte"));
   }
   assert.ok(got.length >= 1 && got.length <= 6, `queued ${got.length}`);
   assert.deepEqual(got, [...got].sort((a, b) => a - b));
@@ -723,7 +728,7 @@ Deno.test("datagram: Unix: socketpair(AF_UNIX, SOCK_DGRAM) is a connected, unnam
     .filter((e) => e.name.startsWith(`pysocket-${Deno.pid}-`))
     .map((e) => `${tmp}/${e.name}`);
   assert.equal(dirs.length, 1, `one private directory: ${dirs}`);
-  const dir = dirs[0];
+  const dir = itemAt(dirs, 0, "directory");
   const paths = [...Deno.readDirSync(dir)].map((e) => `${dir}/${e.name}`);
   assert.equal(paths.length, 2, `two socket paths: ${paths}`);
   try {

@@ -5,7 +5,6 @@ import * as assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import {
   fromRuntimeError,
-  isErrnoName,
   osError,
   permissionError,
   timedOut,
@@ -89,25 +88,24 @@ Deno.test("osError picks Python's subclass for the errno", () => {
 });
 
 Deno.test("errno: Linux values, as the API lists them", () => {
-  const want: Record<string, number> = {
-    ECONNREFUSED: 111,
-    EADDRINUSE: 98,
-    EBADF: 9,
-    ENOTCONN: 107,
-    EAGAIN: 11,
-    EINPROGRESS: 115,
-    ECONNRESET: 104,
-    EPIPE: 32,
-    EINVAL: 22,
-    EISCONN: 106,
-    ENOPROTOOPT: 92,
-    EACCES: 13,
-    EAFNOSUPPORT: 97,
-    EADDRNOTAVAIL: 99,
-    ETIMEDOUT: 110,
-  };
-  for (const [name, value] of Object.entries(want)) {
-    assert.ok(isErrnoName(name), name);
+  const want: Array<[keyof typeof socket.errno, number]> = [
+    ["ECONNREFUSED", 111],
+    ["EADDRINUSE", 98],
+    ["EBADF", 9],
+    ["ENOTCONN", 107],
+    ["EAGAIN", 11],
+    ["EINPROGRESS", 115],
+    ["ECONNRESET", 104],
+    ["EPIPE", 32],
+    ["EINVAL", 22],
+    ["EISCONN", 106],
+    ["ENOPROTOOPT", 92],
+    ["EACCES", 13],
+    ["EAFNOSUPPORT", 97],
+    ["EADDRNOTAVAIL", 99],
+    ["ETIMEDOUT", 110],
+  ];
+  for (const [name, value] of want) {
     assert.equal(socket.errno[name], value, name);
   }
 });

@@ -3,9 +3,12 @@
 
 import * as assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
+import { itemAt } from "../_assert.ts";
 import { FAMILIES, pair, sleep } from "./_helpers.ts";
 
 const TOTAL = 8 * 1024 * 1024;
+// The reader's request sizes, in turn.
+const SIZES = [1, 100, 4096, 65536, 1 << 20];
 
 for (const fc of FAMILIES) {
   Deno.test(`${fc.name}: 8 MiB through a reader that keeps timing out`, async () => {
@@ -31,7 +34,7 @@ for (const fc of FAMILIES) {
     let i = 0;
     for (;;) {
       try {
-        const want = [1, 100, 4096, 65536, 1 << 20][i++ % 5];
+        const want = itemAt(SIZES, i++ % SIZES.length, "size");
         const n = i % 2
           ? await p.conn.recv_into(
             got.subarray(off, Math.min(off + want, TOTAL)),

@@ -2,7 +2,14 @@
 
 import * as assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
-import { assertErrnoSync, closeAll, FAMILIES, pair, text } from "./_helpers.ts";
+import {
+  assertErrnoSync,
+  closeAll,
+  FAMILIES,
+  INET,
+  pair,
+  text,
+} from "./_helpers.ts";
 
 const { errno } = socket;
 
@@ -14,7 +21,7 @@ Deno.test("flags are set and reported back", () => {
       [socket.SOL_SOCKET, socket.SO_REUSEPORT],
       [socket.SOL_SOCKET, socket.SO_KEEPALIVE],
       [socket.IPPROTO_TCP, socket.TCP_NODELAY],
-    ]
+    ] satisfies Array<[number, number]>
   ) {
     assert.equal(s.getsockopt(level, opt), 0);
     s.setsockopt(level, opt, 1);
@@ -132,7 +139,7 @@ Deno.test("IPV6_V6ONLY: 0 is what Deno gives; 1 is refused", () => {
 });
 
 Deno.test("options on a connected socket reach the connection", async () => {
-  await using p = await pair(FAMILIES[0]);
+  await using p = await pair(INET);
   p.client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
   p.client.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1);
   assert.equal(p.client.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), 1);
