@@ -245,7 +245,6 @@ function listenStream(
       hostname: target.hostname,
       port: target.port,
       ...(options.reusePort ? { reusePort: true } : {}),
-      ...(options.backlog ? { tcpBacklog: options.backlog } : {}),
     }));
   });
 }

@@ -177,8 +177,6 @@ export interface Capabilities {
 export interface ListenOptions {
   /** SO_REUSEPORT. */
   readonly reusePort?: boolean;
-  /** The accept queue's length. */
-  readonly backlog?: number;
   /** IPV6_V6ONLY, where `Capabilities.ipv6Only`. */
   readonly ipv6Only?: boolean;
 }

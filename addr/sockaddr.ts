@@ -87,24 +87,6 @@ export function parseSockaddr(
   throw new error(`${fn}(): bad family`);
 }
 
-/**
- * The address as Python returns it: `[host, port]` for AF_INET, `[host,
- * port, flowinfo, scope_id]` for AF_INET6, the path for AF_UNIX.
- */
-export function toPythonAddress(
-  a: SockAddr,
-): [string, number] | [string, number, number, number] | string {
-  switch (a.family) {
-    case AF_INET:
-      return [a.host, a.port];
-    case AF_INET6:
-      return [a.host, a.port, a.flowinfo, a.scopeId];
-    case AF_UNIX:
-      return a.path;
-  }
-  throw new error(`bad family ${a.family}`);
-}
-
 function notTuple(family: string, fn: string, address: unknown): TypeError {
   return new TypeError(
     `${fn}(): ${family} address must be tuple, not ${pyTypeName(address)}`,

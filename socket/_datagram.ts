@@ -85,8 +85,6 @@ export class DatagramCore {
   #rcvbuf: number;
   /** SO_SNDBUF, reported back. */
   sndbuf: number;
-  /** Datagrams dropped because the queue was full. */
-  dropped = 0;
   /** SHUT_WR: sends give EPIPE. */
   writeShut = false;
   /** SHUT_RD: for Unix sockets, new arrivals are dropped (as Linux does). */
@@ -185,11 +183,6 @@ export class DatagramCore {
   /** Removes `paths` once this socket is closed, in order (files, then dirs). */
   own(paths: string[]): void {
     this.#owned.push(...paths);
-  }
-
-  /** Bytes charged to the queue now (payloads plus OVERHEAD each). */
-  get queuedBytes(): number {
-    return this.#queued;
   }
 
   /**
@@ -328,7 +321,6 @@ export class DatagramCore {
     if (
       !empty && this.#queued + cost > this.#rcvbuf && this.#family !== AF_UNIX
     ) {
-      this.dropped++;
       return;
     }
     // Kept where it landed: the slab's room after it is used next.

@@ -45,7 +45,7 @@ const EMPTY = new Uint8Array(0);
  * Throws at `socket()` time when datagram sockets cannot be made: Deno
  * offers them only with `--unstable-net`.
  */
-export function checkAvailable(_family: number): void {
+export function checkAvailable(): void {
   if (!runtime.capabilities.udp) {
     throw osError(
       errno.EPROTONOSUPPORT,

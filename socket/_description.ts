@@ -163,13 +163,6 @@ export function pythonAddress(family: number, addr: RuntimeAddr): Address {
   return [host, addr.port];
 }
 
-/** The Python form of a parsed address. */
-export function pythonSockAddr(a: SockAddr): Address {
-  if (a.family === AF_INET) return [a.host, a.port];
-  if (a.family === AF_INET6) return [a.host, a.port, a.flowinfo, a.scopeId];
-  return a.path;
-}
-
 /** What `getsockname()` shows before a socket is bound. */
 export function unboundAddress(family: number): Address {
   if (family === AF_INET) return ["0.0.0.0", 0];

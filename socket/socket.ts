@@ -247,7 +247,7 @@ export class Socket<A extends Address = Address>
       if (pr !== 0 && pr !== protocolFor(fam, kind)) {
         throw osError(errno.EPROTONOSUPPORT);
       }
-      if (kind === C.SOCK_DGRAM) dgram.checkAvailable(fam);
+      if (kind === C.SOCK_DGRAM) dgram.checkAvailable();
       const d = new Description(fam, kind, pr);
       if (kind === C.SOCK_DGRAM) dgram.prepare(d);
       h = newHandle(d);

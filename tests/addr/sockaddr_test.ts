@@ -1,4 +1,4 @@
-// parseSockaddr and toPythonAddress: the normalized form, and the errors
+// parseSockaddr: the normalized form, and the errors
 // CPython's getsockaddrarg gives on Linux for the same tuples.
 import assert from "node:assert/strict";
 import { error } from "../../socket/errors.ts";
@@ -7,7 +7,6 @@ import {
   isIPv6,
   parseSockaddr,
   type SockAddr,
-  toPythonAddress,
 } from "../../addr/sockaddr.ts";
 
 const AF_UNIX = 1;
@@ -312,7 +311,7 @@ Deno.test("AF_UNIX: paths", () => {
     TypeError,
     "a bytes-like object is required, not 'NoneType'",
   );
-  assert.deepEqual(toPythonAddress(u("\0abc")), "\0abc");
+  assert.deepEqual(u("\0abc"), { family: AF_UNIX, path: "\0abc" });
 });
 
 Deno.test("unknown family", () => {
@@ -320,21 +319,6 @@ Deno.test("unknown family", () => {
     () => parseSockaddr(99, ["x", 1], "bind"),
     error,
     "bind(): bad family",
-  );
-});
-
-Deno.test("toPythonAddress", () => {
-  assert.deepEqual(toPythonAddress(inet("127.1", 5)), ["127.0.0.1", 5]);
-  assert.deepEqual(toPythonAddress(inet6("::1", 5)), ["::1", 5, 0, 0]);
-  assert.deepEqual(toPythonAddress(inet6("fe80::1%2", 5, 3)), [
-    "fe80::1",
-    5,
-    3,
-    2,
-  ]);
-  assert.deepEqual(
-    toPythonAddress(parseSockaddr(AF_UNIX, "/tmp/s", "bind")),
-    "/tmp/s",
   );
 });
 
