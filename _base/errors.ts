@@ -87,6 +87,16 @@ export class error extends Error {
     this.errno = numbered ? code : null;
     this.strerror = text;
     this.name = new.target.pythonName;
+    if (code === ERRNO.EMFILE || code === ERRNO.ENFILE) {
+      // Formatting stack frames can need a free descriptor (Deno reads
+      // source maps from disk and panics when it cannot): the error that
+      // says they ran out keeps no frames, so that printing it is safe.
+      Object.defineProperty(this, "stack", {
+        value: `${this.name}: ${this.message}`,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
 
   /** The name Python prints for this class. */
