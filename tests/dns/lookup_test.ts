@@ -93,10 +93,8 @@ Deno.test("getaddrinfo on numeric hosts and its errors", async () => {
       [10, 1, 6, "::1", ["::1", 80, 0, 0]],
     ],
   );
-  strictEqual(
-    (await socket.getaddrinfo("127.0.0.1", 70000, 2, 1))[0][4][1],
-    4464,
-  );
+  const [wrapped] = await socket.getaddrinfo("127.0.0.1", 70000, 2, 1);
+  strictEqual(wrapped?.[4][1], 4464);
   await rejects(
     socket.getaddrinfo(null, null),
     gai(-2, "[Errno -2] Name or service not known"),
