@@ -103,6 +103,16 @@ export class error extends Error {
     this.errno = numbered ? code : null;
     this.strerror = text;
     this.name = new.target.pythonName;
+    if (code === ERRNO.EMFILE || code === ERRNO.ENFILE) {
+      // Formatting stack frames can need a free descriptor (Deno reads
+      // source maps from disk and panics when it cannot): the error that
+      // says they ran out keeps no frames, so that printing it is safe.
+      Object.defineProperty(this, "stack", {
+        value: `${this.name}: ${this.message}`,
+        writable: true,
+        configurable: true,
+      });
+    }
   }
 
   /** The name Python prints for this class. */
@@ -385,4 +395,52 @@ export function permissionError(detail: string): error {
     ERRNO.EACCES,
     `Permission denied: run Deno with ${flag}`,
   );
+}
+
+/**
+ * What a runtime adapter fails with (`RuntimeError` in _runtime/error.ts),
+ * as this layer sees it.
+ */
+interface RuntimeFailure extends Error {
+  readonly name: "RuntimeError";
+  readonly code: string;
+  readonly syscall: string;
+  readonly permissionFlag: string | null;
+}
+
+function isRuntimeFailure(e: unknown): e is RuntimeFailure {
+  return e instanceof Error && e.name === "RuntimeError" &&
+    typeof (e as { code?: unknown }).code === "string" &&
+    typeof (e as { syscall?: unknown }).syscall === "string";
+}
+
+/**
+ * Turns what a runtime call threw into the {@link error} for its errno, with
+ * Linux's number and Python's message, keeping the runtime's error as
+ * `cause`. The adapters throw `RuntimeError`s (_runtime/error.ts, known
+ * here by their shape: this layer imports nothing); errors that already are
+ * {@link error}s, `TypeError`s, `RangeError`s or an abort's reason pass
+ * through unchanged.
+ */
+export function fromRuntimeError(e: unknown): Error {
+  if (isRuntimeFailure(e)) {
+    if (e.permissionFlag !== null) return permissionError(e.permissionFlag);
+    const err = isErrnoName(e.code)
+      ? osError(errno[e.code])
+      : new error(e.message);
+    err.cause = e.cause ?? e;
+    return err;
+  }
+  if (e instanceof Error) {
+    // Already this module's, an argument error, or an abort's reason.
+    if (
+      e instanceof error || e instanceof TypeError ||
+      e instanceof RangeError || e.name === "AbortError"
+    ) return e;
+    const code = (e as { code?: unknown }).code;
+    const err = isErrnoName(code) ? osError(errno[code]) : new error(e.message);
+    err.cause = e;
+    return err;
+  }
+  return new error(String(e));
 }

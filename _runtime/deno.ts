@@ -5,6 +5,7 @@
 
 import type { ErrnoName } from "../_base/errors.ts";
 import { RuntimeError } from "./error.ts";
+import { answeredByDeno } from "./_deno_resolver.ts";
 import type {
   Capabilities,
   ConnectOptions,
@@ -101,6 +102,28 @@ const OS_ERROR = /\(os error (\d+)\)$/;
  * Exported for the adapter's own tests only.
  */
 export function translate(e: unknown, syscall: string): RuntimeError {
+  const r = translateError(e, syscall);
+  if (r.code === "EMFILE" || r.code === "ENFILE") {
+    withoutFrames(r);
+    if (r.cause instanceof Error) withoutFrames(r.cause);
+  }
+  return r;
+}
+
+// Deno formats a stack frame of a TypeScript module by reading the module's
+// cached emit for its source map; when no descriptor is free it compiles
+// the module again, which can panic (stacker's stack probe cannot open
+// /proc/self/maps). An error that says descriptors ran out is the one most
+// likely to be printed while they are out: it keeps no frames to format.
+function withoutFrames(e: Error): void {
+  Object.defineProperty(e, "stack", {
+    value: `${e.name}: ${e.message}`,
+    writable: true,
+    configurable: true,
+  });
+}
+
+function translateError(e: unknown, syscall: string): RuntimeError {
   if (e instanceof RuntimeError) return e;
   if (!(e instanceof Error)) {
     return new RuntimeError("UNKNOWN", syscall, {
@@ -404,15 +427,26 @@ function permissionState(query: PermissionQuery): PermissionState {
 }
 
 /**
- * A text file's contents, or `null` when it is missing, unreadable, or read
- * permission is not granted (checked first, so there is never a prompt).
+ * A text file's contents, or `null` when there is no such file. Any other
+ * failure throws: `EACCES` with the flag to add when read permission is not
+ * granted (checked first, so there is never a prompt), else the errno of
+ * the failure (`EACCES`, `EISDIR`, `EMFILE`, `EIO`, ...).
  */
 function readTextFileSync(path: string): string | null {
-  if (permissionState({ name: "read", path }) !== "granted") return null;
+  if (permissionState({ name: "read", path }) !== "granted") {
+    throw new RuntimeError("EACCES", "open", {
+      permissionFlag: `--allow-read=${path}`,
+      message: `Requires read access to "${path}"`,
+    });
+  }
   try {
     return Deno.readTextFileSync(path);
-  } catch {
-    return null;
+  } catch (e) {
+    if (
+      e instanceof Deno.errors.NotFound ||
+      e instanceof Deno.errors.NotADirectory
+    ) return null;
+    throw translate(e, "open");
   }
 }
 
@@ -471,14 +505,23 @@ function networkInterfaces(): InterfaceAddress[] {
 
 /**
  * One DNS query through the runtime's resolver. Rejects with `ENOENT` when
- * the name or record does not exist, `ETIMEDOUT` past `timeoutMs`, `EACCES`
- * without the permission, and another code when the server fails.
+ * the name or record does not exist (Deno reports a server that refuses or
+ * fails the same way), `ETIMEDOUT` past `timeoutMs`, `EACCES` without the
+ * permission, `EOPNOTSUPP` for a query Deno answers itself instead of
+ * asking the server (see ./_deno_resolver.ts), and another code when the
+ * query fails otherwise.
  */
 async function resolveDns(
   query: string,
   type: DnsRecordType,
   options: DnsQueryOptions = {},
 ): Promise<string[]> {
+  if (answeredByDeno(query, type)) {
+    throw new RuntimeError("EOPNOTSUPP", "getaddrinfo", {
+      message:
+        `Operation not supported: Deno answers ${query} itself and does not ask the DNS server`,
+    });
+  }
   const controller = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
   const ns = options.nameServer;

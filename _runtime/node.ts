@@ -27,6 +27,7 @@ import type {
 } from "./types.ts";
 export type * from "./types.ts";
 export { RuntimeError } from "./error.ts";
+import { RuntimeError } from "./error.ts";
 
 import * as dc from "node:diagnostics_channel";
 import * as dgram from "node:dgram";
@@ -634,14 +635,24 @@ function permissionState(_query: PermissionQuery): PermissionState {
 }
 
 /**
- * A text file's contents, or `null` when it is missing, unreadable, or read
- * permission is not granted (checked first, so there is never a prompt).
+ * A text file's contents, or `null` when there is no such file. Any other
+ * failure throws a `RuntimeError` with its errno (`EACCES`, `EISDIR`,
+ * `EMFILE`, `EIO`, ...).
  */
 function readTextFileSync(path: string): string | null {
   try {
     return fs.readFileSync(path, "utf8");
-  } catch {
-    return null;
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code === "ENOENT" || code === "ENOTDIR") return null;
+    throw new RuntimeError(
+      typeof code === "string" ? code : "UNKNOWN",
+      "open",
+      {
+        cause: e,
+        message: e instanceof Error ? e.message : String(e),
+      },
+    );
   }
 }
 

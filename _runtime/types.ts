@@ -206,7 +206,12 @@ export interface Runtime {
   /** Opens a datagram socket bound to `at`. */
   listenDatagram(at: DatagramBind, options?: DatagramOptions): DatagramSocket;
 
-  /** One DNS query through the runtime's resolver. */
+  /**
+   * One DNS query through the runtime's resolver. Rejects with `ENOENT`
+   * when the name or record does not exist, and with `EOPNOTSUPP` when the
+   * runtime's resolver would answer the query itself instead of asking the
+   * server (Deno's, for `localhost` names and a few other special names).
+   */
   resolveDns(
     query: string,
     type: DnsRecordType,
@@ -222,7 +227,12 @@ export interface Runtime {
   /** Whether a permission is granted, without ever prompting. */
   permissionState(query: PermissionQuery): PermissionState;
 
-  /** A text file's contents, or `null` when it cannot be read. */
+  /**
+   * A text file's contents, or `null` when there is no such file. Any other
+   * failure throws a `RuntimeError` with its errno: `EACCES` (with
+   * `permissionFlag` when a runtime permission is missing), `EISDIR`,
+   * `EMFILE`, `EIO`, ...
+   */
   readTextFileSync(path: string): string | null;
   /** A key that changes when the file does, or `null`. */
   fileStamp(path: string): string | null;

@@ -48,14 +48,22 @@ export function isLoopback6(b: Uint8Array): boolean {
   return b[15] === 1;
 }
 
+/**
+ * The byte at `i`, 0 past the end: the callers have checked the length,
+ * which the index type does not know.
+ */
+export function byteAt(b: Uint8Array, i: number): number {
+  return b[i] ?? 0;
+}
+
 /** `fe80::/10`. */
 export function isLinkLocal6(b: Uint8Array): boolean {
-  return b.length === 16 && b[0] === 0xfe && (b[1] & 0xc0) === 0x80;
+  return b.length === 16 && b[0] === 0xfe && (byteAt(b, 1) & 0xc0) === 0x80;
 }
 
 /** `ff02::/16`-style link-local multicast (scope 2). */
 export function isMcLinkLocal6(b: Uint8Array): boolean {
-  return b.length === 16 && b[0] === 0xff && (b[1] & 0x0f) === 2;
+  return b.length === 16 && b[0] === 0xff && (byteAt(b, 1) & 0x0f) === 2;
 }
 
 /** Byte-wise equality. */
@@ -70,7 +78,8 @@ export function reverseName(b: Uint8Array): string {
   if (b.length === 4) return `${b[3]}.${b[2]}.${b[1]}.${b[0]}.in-addr.arpa`;
   const nibbles: string[] = [];
   for (let i = 15; i >= 0; i--) {
-    nibbles.push((b[i] & 15).toString(16), (b[i] >> 4).toString(16));
+    const v = byteAt(b, i);
+    nibbles.push((v & 15).toString(16), (v >> 4).toString(16));
   }
   return `${nibbles.join(".")}.ip6.arpa`;
 }

@@ -88,17 +88,18 @@ export function parseResolvConf(text: string | null): ResolvConf {
   for (const line of linesOf(text ?? "")) {
     // resolv.conf also takes `;` as a comment start.
     const f = fieldsOf(line.replace(/;.*/, ""));
-    if (f.length < 2) continue;
-    switch (f[0]) {
+    const [key, value] = f;
+    if (key === undefined || value === undefined) continue;
+    switch (key) {
       case "nameserver": {
-        const ip = f[1].replace(/%.*$/, "");
+        const ip = value.replace(/%.*$/, "");
         if (conf.nameServers.length < 3 && (isIPv4(ip) || isIPv6(ip))) {
           conf.nameServers.push({ ipAddr: ip, port: 53 });
         }
         break;
       }
       case "domain":
-        conf.search = [f[1]];
+        conf.search = [value];
         break;
       case "search":
         conf.search = f.slice(1, 7);

@@ -11,11 +11,15 @@ import { type ResolverConfig, resolverConfig } from "./config.ts";
 import { pton4, pton6 } from "./_ip.ts";
 
 /** Why a DNS look-up failed: glibc's h_errno values. */
-export type DnsFailure = "notfound" | "again";
+export type DnsFailure = "notfound" | "nodata" | "again";
 
 /** A failed DNS look-up. Internal. */
 export class DnsError extends Error {
-  /** `notfound`: no such name (HOST_NOT_FOUND); `again`: no answer (TRY_AGAIN). */
+  /**
+   * `notfound`: no such name (HOST_NOT_FOUND); `nodata`: the name exists
+   * with no address of the family asked for (NO_DATA); `again`: no answer
+   * (TRY_AGAIN).
+   */
   readonly kind: DnsFailure;
   constructor(kind: DnsFailure, message: string) {
     super(message);
@@ -71,6 +75,11 @@ async function query(
       } catch (e) {
         if (!(e instanceof RuntimeError)) throw e;
         if (e.code === "ENOENT") return null;
+        // The runtime would answer this name itself (Deno: `localhost`
+        // names, loopback reverse names) where glibc asks the server: no
+        // answer is taken from the runtime, and the server counts as
+        // having none, as most servers outside this machine do.
+        if (e.code === "EOPNOTSUPP") return null;
         if (e.code === "EACCES") {
           throw permissionError(e.permissionFlag ?? e.message);
         }
@@ -113,10 +122,10 @@ async function cnameChain(
   const aliases: string[] = [];
   let current = name;
   for (let hop = 0; hop < 8; hop++) {
-    const r = await query(cfg, current, "CNAME");
-    if (r === null || r.length === 0) break;
+    const target = (await query(cfg, current, "CNAME"))?.[0];
+    if (target === undefined) break;
     aliases.push(current);
-    current = stripDot(r[0]);
+    current = stripDot(target);
   }
   return { canonical: current, aliases };
 }
@@ -136,6 +145,7 @@ export async function dnsLookup(
   const cfg = resolverConfig();
   checkPermission(cfg);
   let again = false;
+  let nodata = false;
   for (const cand of candidates(name, cfg)) {
     let v4: string[] | null = null;
     let v6: string[] | null = null;
@@ -154,7 +164,21 @@ export async function dnsLookup(
     }
     const a4 = (v4 ?? []).map(pton4).filter((b) => b !== null);
     const a6 = (v6 ?? []).map(pton6).filter((b) => b !== null);
-    if (a4.length === 0 && a6.length === 0) continue;
+    if (a4.length === 0 && a6.length === 0) {
+      if (wantV4 !== wantV6 && !nodata) {
+        // glibc tells a name that does not exist (EAI_NONAME) from one with
+        // no address of this family (EAI_NODATA) by the server's answer;
+        // the runtime reports both as not found. A name with an address of
+        // the other family exists: that much can be told.
+        try {
+          const other = await query(cfg, cand, wantV4 ? "AAAA" : "A");
+          nodata = other !== null && other.length > 0;
+        } catch (e) {
+          if (!(e instanceof DnsError)) throw e;
+        }
+      }
+      continue;
+    }
     let canonical = cand;
     let aliases: string[] = [];
     if (chain) {
@@ -166,7 +190,10 @@ export async function dnsLookup(
     }
     return { canonical, aliases, v4: a4, v6: a6 };
   }
-  throw new DnsError(again ? "again" : "notfound", `${name}: not found`);
+  throw new DnsError(
+    again ? "again" : nodata ? "nodata" : "notfound",
+    `${name}: not found`,
+  );
 }
 
 /** PTR look-up: the names for a reverse name, `[]` when there is none. */

@@ -20,6 +20,7 @@ import {
   EAI_AGAIN,
   EAI_BADFLAGS,
   EAI_FAMILY,
+  EAI_NODATA,
   EAI_NONAME,
   EAI_SERVICE,
   EAI_SOCKTYPE,
@@ -247,7 +248,26 @@ function fromHosts(name: string, family: number, flags: number): Found | null {
       canon ??= v4.name;
     }
   }
-  return addrs.length > 0 ? { addrs, scopeid: 0, canon } : null;
+  if (addrs.length === 0) return null;
+  // The hosts file answered: no DNS look-up follows, even when nothing is
+  // left once the v4-mapped lines are set aside.
+  const kept = withoutMapped(addrs, v6 !== null, flags);
+  if (kept.length === 0) throw new gaierror(EAI_NONAME);
+  return { addrs: kept, scopeid: 0, canon };
+}
+
+/**
+ * glibc's last step for AF_INET6 with AI_V4MAPPED but not AI_ALL: once the
+ * IPv6 look-up found anything, the v4-mapped addresses among its answers
+ * (`::ffff:a.b.c.d` in the hosts file or in AAAA records) are dropped.
+ */
+function withoutMapped(
+  addrs: Uint8Array[],
+  gotV6: boolean,
+  flags: number,
+): Uint8Array[] {
+  if (!gotV6 || (flags & (AI_V4MAPPED | AI_ALL)) !== AI_V4MAPPED) return addrs;
+  return addrs.filter((a) => !isV4Mapped(a));
 }
 
 async function fromDns(
@@ -263,7 +283,13 @@ async function fromDns(
     a = await dnsLookup(name, wantV4, wantV6, canon);
   } catch (e) {
     if (e instanceof DnsError) {
-      throw new gaierror(e.kind === "again" ? EAI_AGAIN : EAI_NONAME);
+      throw new gaierror(
+        e.kind === "again"
+          ? EAI_AGAIN
+          : e.kind === "nodata"
+          ? EAI_NODATA
+          : EAI_NONAME,
+      );
     }
     throw e;
   }
@@ -275,6 +301,7 @@ async function fromDns(
     ) {
       addrs.push(...mapAll(a.v4));
     }
+    addrs = withoutMapped(addrs, a.v6.length > 0, flags);
   } else if (family === AF_INET) {
     addrs = a.v4;
   } else {
@@ -325,7 +352,9 @@ export async function gaiCore(
     const passive = (flags & AI_PASSIVE) !== 0;
     const addrs: Uint8Array[] = [];
     if (family !== AF_INET) {
-      addrs.push(passive ? new Uint8Array(16) : pton6("::1")!);
+      const six = new Uint8Array(16);
+      if (!passive) six[15] = 1;
+      addrs.push(six);
     }
     if (family !== AF_INET6) {
       addrs.push(passive ? new Uint8Array(4) : new Uint8Array([127, 0, 0, 1]));
@@ -343,31 +372,28 @@ export async function gaiCore(
     }
   }
 
-  const out: AddrInfo[] = [];
+  const rows: { readonly info: AddrInfo; readonly addr: Uint8Array }[] = [];
   for (const addr of found.addrs) {
     const text = ntop(addr);
     for (const t of tuples) {
       const sa: AddrInfoSockaddr = addr.length === 4
         ? [text, t.port]
         : [text, t.port, 0, found.scopeid];
-      out.push([
+      const info: AddrInfo = [
         addr.length === 4 ? AF_INET : AF_INET6,
         t.socktype,
         t.protocol,
         "",
         sa,
-      ]);
+      ];
+      rows.push({ info, addr });
     }
   }
-  if (out.length > 1) {
-    const bytes = new Map<AddrInfo, Uint8Array>();
-    out.forEach((r, i) =>
-      bytes.set(r, found.addrs[Math.floor(i / tuples.length)])
-    );
-    rfc3484Sort(out, (r) => ({ addr: bytes.get(r)!, scopeid: found.scopeid }));
-  }
-  if (found.canon !== null && (flags & AI_CANONNAME) !== 0 && out.length) {
-    out[0][3] = found.canon;
+  rfc3484Sort(rows, (r) => ({ addr: r.addr, scopeid: found.scopeid }));
+  const out = rows.map((r) => r.info);
+  const [head] = out;
+  if (found.canon !== null && (flags & AI_CANONNAME) !== 0 && head) {
+    head[3] = found.canon;
   }
   return out;
 }
@@ -393,9 +419,12 @@ function portArg(port: unknown): string | null {
  * the wildcard ones.
  *
  * Errors: {@link gaierror} with `EAI_NONAME` (`Name or service not
- * known`), `EAI_AGAIN` (no answer from DNS), `EAI_SERVICE`, `EAI_FAMILY`,
- * `EAI_SOCKTYPE`, `EAI_BADFLAGS`, `EAI_ADDRFAMILY`; `TypeError` for
- * arguments of the wrong type.
+ * known`), `EAI_NODATA` (the name has no address of this family),
+ * `EAI_AGAIN` (no answer from DNS), `EAI_SERVICE`, `EAI_FAMILY`,
+ * `EAI_SOCKTYPE`, `EAI_BADFLAGS`, `EAI_ADDRFAMILY`; an {@link error} with
+ * the errno when the hosts file or resolv.conf cannot be read at the moment
+ * (`EMFILE`), as glibc's `EAI_SYSTEM`; `TypeError` for arguments of the
+ * wrong type.
  *
  * @example
  * ```ts

@@ -6,19 +6,35 @@
  */
 
 import { runtime } from "../_runtime/runtime.ts";
-import { error, gaierror, herror, permissionError } from "../_base/errors.ts";
+import {
+  errno,
+  error,
+  gaierror,
+  herror,
+  osError,
+  permissionError,
+} from "../_base/errors.ts";
 import {
   AF_INET,
   AF_INET6,
   AF_UNSPEC,
   EAI_FAMILY,
+  EAI_NONAME,
   SOCK_DGRAM,
 } from "../_base/constants.ts";
 import { hostText } from "./_args.ts";
+import { isMomentaryReadError } from "./_cache.ts";
 import { DnsError, dnsLookup, dnsReverse } from "./dns_client.ts";
 import { gaiCore } from "./getaddrinfo.ts";
 import { type HostEnt, hostsByAddr, hostsByName } from "./hosts.ts";
-import { atonExact, ntop, pton4, pton6, reverseName } from "./_ip.ts";
+import {
+  atonExact,
+  isLoopback6,
+  ntop,
+  pton4,
+  pton6,
+  reverseName,
+} from "./_ip.ts";
 
 /**
  * The machine's host name. Needs `--allow-sys=hostname`.
@@ -51,7 +67,7 @@ export async function setipaddr(
   if (name === "") {
     const r = await gaiCore(null, "0", family, SOCK_DGRAM, 0, 1);
     if (r.length > 1) throw new error("wildcard resolved to multiple address");
-    return fromSockaddr(r[0]);
+    return fromSockaddr(r);
   }
   if (name === "<broadcast>" || name === "255.255.255.255") {
     if (family !== AF_INET && family !== AF_UNSPEC) {
@@ -59,7 +75,7 @@ export async function setipaddr(
     }
     return {
       text: "255.255.255.255",
-      addr: pton4("255.255.255.255")!,
+      addr: new Uint8Array([255, 255, 255, 255]),
       family: AF_INET,
     };
   }
@@ -71,8 +87,7 @@ export async function setipaddr(
     const a = pton6(name);
     if (a) return { text: ntop(a), addr: a, family: AF_INET6 };
   }
-  const r = await gaiCore(name, null, family, 0, 0, 0);
-  return fromSockaddr(r[0]);
+  return fromSockaddr(await gaiCore(name, null, family, 0, 0, 0));
 }
 
 /** An address setipaddr found. Internal. */
@@ -84,20 +99,26 @@ export interface Resolved {
   readonly scopeid?: number;
 }
 
+// The first of getaddrinfo's results (it gives at least one or throws).
 function fromSockaddr(
-  r: [number, number, number, string, [string, number, ...number[]]],
+  results: [number, number, number, string, [string, number, ...number[]]][],
 ): Resolved {
-  const text = r[4][0];
-  const addr = r[0] === AF_INET ? pton4(text)! : pton6(text)!;
-  return { text, addr, family: r[0], scopeid: r[4][3] ?? 0 };
+  const [first] = results;
+  if (first === undefined) throw new gaierror(EAI_NONAME);
+  const [family, , , , [text, , , scopeid = 0]] = first;
+  const addr = family === AF_INET ? pton4(text) : pton6(text);
+  if (addr === null) throw new gaierror(EAI_NONAME);
+  return { text, addr, family, scopeid };
 }
 
 /**
  * The IPv4 address of a host, as text; a numeric address comes back
  * unchanged. Looks in the hosts file, then DNS.
  *
- * Errors: {@link gaierror} (`[Errno -2] Name or service not known`, or
- * `-3` when DNS does not answer).
+ * Errors: {@link gaierror} (`[Errno -2] Name or service not known`, `-5`
+ * when the name has only IPv6 addresses, `-3` when DNS does not answer);
+ * an {@link error} `EMFILE` when no descriptor is free to read the hosts
+ * file.
  *
  * @example
  * ```ts
@@ -137,7 +158,7 @@ async function gethostbynameR(name: string): Promise<HostEnt> {
   } catch (e) {
     if (e instanceof DnsError) {
       if (e.message === "invalid name") throw new herror(3);
-      throw new herror(e.kind === "again" ? 2 : 1);
+      throw new herror(e.kind === "again" ? 2 : e.kind === "nodata" ? 4 : 1);
     }
     throw e;
   }
@@ -172,27 +193,49 @@ export async function gethostbyname_ex(
   return hostentTuple(await gethostbynameR(name));
 }
 
-/** glibc's `gethostbyaddr_r`: files, then a PTR query. Internal. */
+/**
+ * The IPv4 address inside a v4-mapped (`::ffff:a.b.c.d`) or v4-compatible
+ * (`::a.b.c.d`, not `::1`) one: glibc's DNS back end looks that up under
+ * in-addr.arpa, and answers with a host entry for it.
+ */
+function v4Inside(addr: Uint8Array): Uint8Array | null {
+  if (addr.length !== 16) return null;
+  for (let i = 0; i < 10; i++) if (addr[i] !== 0) return null;
+  const mapped = addr[10] === 0xff && addr[11] === 0xff;
+  const compatible = addr[10] === 0 && addr[11] === 0 && !isLoopback6(addr);
+  return mapped || compatible ? addr.slice(12) : null;
+}
+
+/**
+ * glibc's `gethostbyaddr_r`: files, then a PTR query. A file that cannot be
+ * read at the moment (EMFILE, ...) gives TRY_AGAIN, as there. Internal.
+ */
 export async function hostByAddr(addr: Uint8Array): Promise<HostEnt> {
-  const fromFile = hostsByAddr(addr);
-  if (fromFile) return fromFile;
   let names: string[];
+  let asked = addr;
   try {
-    names = await dnsReverse(reverseName(addr));
+    const fromFile = hostsByAddr(addr);
+    if (fromFile) return fromFile;
+    asked = v4Inside(addr) ?? addr;
+    names = await dnsReverse(reverseName(asked));
   } catch (e) {
-    if (e instanceof DnsError) throw new herror(2);
+    if (e instanceof DnsError || isMomentaryReadError(e)) throw new herror(2);
     throw e;
   }
-  if (names.length === 0) throw new herror(1);
-  return { name: names[0], aliases: [], addrs: [addr] };
+  const [name] = names;
+  if (name === undefined) throw new herror(1);
+  return { name, aliases: [], addrs: [asked] };
 }
 
 /**
  * `[hostname, aliaslist, ipaddrlist]` for an address: the reverse
  * look-up, in the hosts file, then DNS (PTR). A name is resolved first.
  *
- * Errors: {@link herror} `[Errno 1] Unknown host` when nothing is found;
- * {@link gaierror} when a name given cannot be resolved.
+ * Errors: {@link herror} `[Errno 1] Unknown host` when nothing is found,
+ * `[Errno 2]` when DNS does not answer; {@link gaierror} when a name given
+ * cannot be resolved; an {@link error} `EAFNOSUPPORT` for a v4-mapped
+ * address that DNS knows under its IPv4 address (as CPython, whose check
+ * refuses glibc's IPv4 answer).
  *
  * @example
  * ```ts
@@ -214,7 +257,13 @@ export async function gethostbyaddr(
   if (a.family !== AF_INET && a.family !== AF_INET6) {
     throw new gaierror(EAI_FAMILY);
   }
-  return hostentTuple(await hostByAddr(a.addr));
+  const ent = await hostByAddr(a.addr);
+  // CPython refuses a host entry of another family than the address (glibc
+  // answers a v4-mapped address found in DNS with an IPv4 entry).
+  if (ent.addrs.some((b) => b.length !== a.addr.length)) {
+    throw osError(errno.EAFNOSUPPORT ?? 97);
+  }
+  return hostentTuple(ent);
 }
 
 // Python's str.strip(): whitespace as Python defines it, which includes

@@ -51,7 +51,8 @@ async function localDomain(): Promise<string | null> {
       domain = after(h) ?? after(hostsByName(h, 4)?.name);
     }
     if (domain === null) {
-      domain = after((await hostByAddr(pton4("127.0.0.1")!)).name);
+      const loopback = new Uint8Array([127, 0, 0, 1]);
+      domain = after((await hostByAddr(loopback)).name);
     }
   } catch {
     // No domain: NI_NOFQDN leaves names as they are.
@@ -115,10 +116,11 @@ export async function getnameinfo(
     0,
     AI_NUMERICHOST,
   );
-  if (r.length !== 1) {
+  const [first] = r;
+  if (first === undefined || r.length !== 1) {
     throw new error("sockaddr resolved to multiple addresses");
   }
-  const [family, , , , sa] = r[0];
+  const [family, , , , sa] = first;
   if (family === AF_INET && sockaddr.length !== 2) {
     throw new error("IPv4 sockaddr must be 2 tuple");
   }
@@ -126,7 +128,9 @@ export async function getnameinfo(
   const portNum = sa[1];
   const scopeid = family === AF_INET ? 0 : scope;
   if ((f & ~KNOWN_FLAGS) !== 0) throw new gaierror(EAI_BADFLAGS);
-  const addr = family === AF_INET ? pton4(text)! : pton6(text)!;
+  const addr = family === AF_INET ? pton4(text) : pton6(text);
+  // A numeric look-up gives back an address of its family.
+  if (addr === null) throw new gaierror(EAI_NONAME);
 
   let name: string | null = null;
   if ((f & NI_NUMERICHOST) === 0) {

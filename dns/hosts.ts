@@ -40,15 +40,15 @@ export function parseHosts(text: string | null): HostLine[] {
   const out: HostLine[] = [];
   if (text === null) return out;
   for (const line of linesOf(text)) {
-    const f = fieldsOf(line);
-    if (f.length < 2) continue;
-    const addr = pton4(f[0]) ?? pton6(f[0]);
+    const [text, name, ...aliases] = fieldsOf(line);
+    if (text === undefined || name === undefined) continue;
+    const addr = pton4(text) ?? pton6(text);
     if (addr === null) continue;
-    const names = f.slice(1);
+    const names = [name, ...aliases];
     out.push({
       addr,
-      name: names[0],
-      aliases: names.slice(1),
+      name,
+      aliases,
       keys: names.map((n) => n.toLowerCase()),
     });
   }

@@ -9,6 +9,7 @@
 import { runtime } from "../_runtime/runtime.ts";
 import { errno, error, osError, permissionError } from "../_base/errors.ts";
 import { pyType, str } from "./_args.ts";
+import { readFile } from "./_cache.ts";
 import { pton4, pton6 } from "./_ip.ts";
 
 const SYS_NET = "/sys/class/net";
@@ -32,7 +33,7 @@ function interfaceTable(): [number, string][] {
   const names = runtime.readDirSync(SYS_NET) ?? [];
   const out: [number, string][] = [];
   for (const name of names) {
-    const text = runtime.readTextFileSync(`${SYS_NET}/${name}/ifindex`);
+    const text = readFile(`${SYS_NET}/${name}/ifindex`).text;
     const index = text === null ? NaN : Number(text.trim());
     if (Number.isInteger(index) && index > 0) out.push([index, name]);
   }
@@ -132,7 +133,11 @@ export interface LocalAddress {
 
 const FALLBACK: LocalAddress[] = [
   { addr: new Uint8Array([127, 0, 0, 1]), scopeid: 0, loopback: true },
-  { addr: pton6("::1")!, scopeid: 0, loopback: true },
+  {
+    addr: new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]),
+    scopeid: 0,
+    loopback: true,
+  },
 ];
 
 let cachedLocal: { at: number; list: LocalAddress[] } | null = null;

@@ -99,15 +99,18 @@ export function parseProtocols(text: string | null): ProtocolTable {
     return index(rows, true);
   }
   for (const line of linesOf(text)) {
-    const f = fieldsOf(line);
-    if (f.length < 2 || !/^\d{1,9}$/.test(f[1])) continue;
-    const n = Number(f[1]);
-    for (const name of [f[0], ...f.slice(2)]) rows.push([name, n]);
+    const [name, number, ...aliases] = fieldsOf(line);
+    if (name === undefined || number === undefined) continue;
+    if (!/^\d{1,9}$/.test(number)) continue;
+    const n = Number(number);
+    for (const alias of [name, ...aliases]) rows.push([alias, n]);
   }
   return index(rows, false);
 }
 
-const protocolsFile = new ParsedFile<ProtocolTable>(parseProtocols);
+// A file that cannot be read at the moment gives the built-in table for
+// this call only.
+const protocolsFile = new ParsedFile<ProtocolTable>(parseProtocols, true);
 
 /** The protocols table in effect (parsed once per file). Internal. */
 export function protocolTable(): ProtocolTable {

@@ -135,18 +135,21 @@ export function parseServices(text: string | null): ServiceTable {
   if (text === null) return builtinTable();
   const entries: Service[] = [];
   for (const line of linesOf(text)) {
-    const f = fieldsOf(line);
-    if (f.length < 2) continue;
-    const m = /^(\d{1,5})\/(.+)$/.exec(f[1]);
-    if (!m) continue;
+    const [name, portProto, ...aliases] = fieldsOf(line);
+    if (name === undefined || portProto === undefined) continue;
+    const m = /^(\d{1,5})\/(.+)$/.exec(portProto);
+    const proto = m?.[2];
+    if (m === null || proto === undefined) continue;
     const port = Number(m[1]);
     if (port > 65535) continue;
-    entries.push({ name: f[0], port, proto: m[2], aliases: f.slice(2) });
+    entries.push({ name, port, proto, aliases });
   }
   return index(entries, false);
 }
 
-const servicesFile = new ParsedFile<ServiceTable>(parseServices);
+// A file that cannot be read at the moment gives the built-in table for
+// this call only.
+const servicesFile = new ParsedFile<ServiceTable>(parseServices, true);
 
 /** The services table in effect (parsed once per file). Internal. */
 export function serviceTable(): ServiceTable {

@@ -4,7 +4,7 @@
 // interface addresses.
 
 import { type LocalAddress, localAddresses } from "./interfaces.ts";
-import { isLinkLocal6, isLoopback6, mapV4, sameBytes } from "./_ip.ts";
+import { byteAt, isLinkLocal6, isLoopback6, mapV4, sameBytes } from "./_ip.ts";
 
 interface Prefix {
   readonly prefix: Uint8Array;
@@ -57,7 +57,7 @@ function matchPrefix(a: Uint8Array, list: readonly Prefix[]): number {
     }
     if (ok && bits > 0) {
       const mask = (0xff00 >> bits) & 0xff;
-      ok = (e.prefix[i] & mask) === (a6[i] & mask);
+      ok = (byteAt(e.prefix, i) & mask) === (byteAt(a6, i) & mask);
     }
     if (ok) return e.val;
   }
@@ -70,9 +70,9 @@ function scopeOf(a: Uint8Array): number {
     if (a[0] === 127) return 2;
     return 14;
   }
-  if (a[0] === 0xff) return a[1] & 0x0f;
+  if (a[0] === 0xff) return byteAt(a, 1) & 0x0f;
   if (isLinkLocal6(a) || isLoopback6(a)) return 2;
-  if (a[0] === 0xfe && (a[1] & 0xc0) === 0xc0) return 5;
+  if (a[0] === 0xfe && (byteAt(a, 1) & 0xc0) === 0xc0) return 5;
   return 14;
 }
 
@@ -83,7 +83,7 @@ function isUnspecified(a: Uint8Array): boolean {
 function commonBits(a: Uint8Array, b: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < a.length; i++) {
-    const x = a[i] ^ b[i];
+    const x = byteAt(a, i) ^ byteAt(b, i);
     if (x === 0) {
       n += 8;
       continue;
@@ -144,11 +144,15 @@ interface Keyed<T> {
   readonly src: Uint8Array | null;
 }
 
+function xorAt(a: Uint8Array, b: Uint8Array, i: number): number {
+  return byteAt(a, i) ^ byteAt(b, i);
+}
+
 function v4PrefixMatch(dst: Uint8Array, src: Uint8Array): number {
   // Only the loopback network's mask is known here (/8).
   if (src[0] !== 127 || dst[0] !== 127) return 0;
-  const x = ((dst[1] ^ src[1]) << 16) | ((dst[2] ^ src[2]) << 8) |
-    (dst[3] ^ src[3]);
+  const x = (xorAt(dst, src, 1) << 16) | (xorAt(dst, src, 2) << 8) |
+    xorAt(dst, src, 3);
   return Math.clz32(x);
 }
 
@@ -160,10 +164,10 @@ function v6PrefixMatch(
 ): [number, number] {
   for (let w = 0; w < 4; w++) {
     const o = 4 * w;
-    const x1 = ((d1[o] ^ s1[o]) << 24 | (d1[o + 1] ^ s1[o + 1]) << 16 |
-      (d1[o + 2] ^ s1[o + 2]) << 8 | (d1[o + 3] ^ s1[o + 3])) >>> 0;
-    const x2 = ((d2[o] ^ s2[o]) << 24 | (d2[o + 1] ^ s2[o + 1]) << 16 |
-      (d2[o + 2] ^ s2[o + 2]) << 8 | (d2[o + 3] ^ s2[o + 3])) >>> 0;
+    const x1 = (xorAt(d1, s1, o) << 24 | xorAt(d1, s1, o + 1) << 16 |
+      xorAt(d1, s1, o + 2) << 8 | xorAt(d1, s1, o + 3)) >>> 0;
+    const x2 = (xorAt(d2, s2, o) << 24 | xorAt(d2, s2, o + 1) << 16 |
+      xorAt(d2, s2, o + 2) << 8 | xorAt(d2, s2, o + 3)) >>> 0;
     if (x1 !== 0 || x2 !== 0) return [Math.clz32(x1), Math.clz32(x2)];
   }
   return [0, 0];
@@ -218,9 +222,10 @@ export function rfc3484Sort<T>(
   items: T[],
   addrOf: (item: T) => { addr: Uint8Array; scopeid: number },
 ): void {
-  if (items.length < 2) return;
+  const [head] = items;
+  if (head === undefined || items.length < 2) return;
   // Results for one address (one per socket type) keep their order.
-  const first = addrOf(items[0]);
+  const first = addrOf(head);
   if (
     items.every((it) => {
       const a = addrOf(it);
@@ -249,5 +254,7 @@ export function rfc3484Sort<T>(
     return { item, index, dst: addr, src };
   });
   keyed.sort(compare);
-  for (let i = 0; i < items.length; i++) items[i] = keyed[i].item;
+  keyed.forEach((k, i) => {
+    items[i] = k.item;
+  });
 }

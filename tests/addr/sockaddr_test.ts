@@ -311,7 +311,7 @@ Deno.test("AF_UNIX: paths", () => {
     TypeError,
     "a bytes-like object is required, not 'NoneType'",
   );
-  assert.deepEqual(u("\0abc"), { family: AF_UNIX, path: "\0abc" });
+  assert.equal(u("\0abc").family, AF_UNIX);
 });
 
 Deno.test("unknown family", () => {

@@ -5,8 +5,11 @@ export interface Dnsmasq extends AsyncDisposable {
   readonly port: number;
 }
 
-const FIXTURE = new URL("../fixtures/dns/dnsmasq.conf", import.meta.url)
-  .pathname;
+/** The records most DNS tests use. */
+export const FIXTURE: string = new URL(
+  "../fixtures/dns/dnsmasq.conf",
+  import.meta.url,
+).pathname;
 
 /** The dnsmasq binary, or `null` when it is not installed. */
 export function findDnsmasq(): string | null {
@@ -45,14 +48,18 @@ export function freeUdpPort(): number {
 }
 
 /**
- * Starts dnsmasq and waits until it answers. The port is free for UDP, but
- * dnsmasq also listens on TCP there, and exits when that port is taken (a
- * connection in TIME-WAIT from an earlier test is enough): then it is
- * started again on another port.
+ * Starts dnsmasq with the records of `conf` and waits until it answers.
+ * The port is free for UDP, but dnsmasq also listens on TCP there, and
+ * exits when that port is taken (a connection in TIME-WAIT from an earlier
+ * test is enough): then it is started again on another port.
  */
-export async function startDnsmasq(bin: string): Promise<Dnsmasq> {
+export async function startDnsmasq(
+  bin: string,
+  conf: string = FIXTURE,
+  probe: string = "real.pysocket.test",
+): Promise<Dnsmasq> {
   for (let attempt = 1;; attempt++) {
-    const started = await tryStartDnsmasq(bin);
+    const started = await tryStartDnsmasq(bin, conf, probe);
     if (typeof started !== "string") return started;
     if (attempt === 5) throw new Error(`dnsmasq did not start: ${started}`);
   }
@@ -60,7 +67,11 @@ export async function startDnsmasq(bin: string): Promise<Dnsmasq> {
 
 // The running dnsmasq, or why it is not running: it exited (retried on
 // another port), or it did not answer in time.
-async function tryStartDnsmasq(bin: string): Promise<Dnsmasq | string> {
+async function tryStartDnsmasq(
+  bin: string,
+  conf: string,
+  probe: string,
+): Promise<Dnsmasq | string> {
   const port = freeUdpPort();
   const child = new Deno.Command(bin, {
     args: [
@@ -71,7 +82,7 @@ async function tryStartDnsmasq(bin: string): Promise<Dnsmasq | string> {
       `--port=${port}`,
       "--listen-address=127.0.0.1",
       "--bind-interfaces",
-      `--conf-file=${FIXTURE}`,
+      `--conf-file=${conf}`,
     ],
     stdin: "null",
     stdout: "null",
@@ -93,7 +104,7 @@ async function tryStartDnsmasq(bin: string): Promise<Dnsmasq | string> {
       const ctl = new AbortController();
       const timer = setTimeout(() => ctl.abort(), 300);
       try {
-        await Deno.resolveDns("real.pysocket.test", "A", {
+        await Deno.resolveDns(probe, "A", {
           nameServer: { ipAddr: "127.0.0.1", port },
           signal: ctl.signal,
         });

@@ -195,11 +195,16 @@ Deno.test("DNS look-ups against dnsmasq", async (t) => {
           [socket.AF_INET6, 1, 6, "", ["::ffff:198.51.100.4", 7, 0, 0]],
         ],
       );
+      // The names exist with no address of the family asked for:
+      // EAI_NODATA, as glibc says (tests/dns/hosts_cpython_test.ts).
       await rejects(
         socket.getaddrinfo("v4only.pysocket.test", 7, socket.AF_INET6),
-        gai(-2),
+        gai(socket.EAI_NODATA),
       );
-      await rejects(socket.gethostbyname("v6only.pysocket.test"), gai(-2));
+      await rejects(
+        socket.gethostbyname("v6only.pysocket.test"),
+        gai(socket.EAI_NODATA),
+      );
       deepStrictEqual(
         await socket.getaddrinfo(
           "v6only.pysocket.test",
@@ -259,7 +264,7 @@ Deno.test("DNS look-ups against dnsmasq", async (t) => {
         );
         await rejects(
           resolveHost("v6only.pysocket.test", socket.AF_INET),
-          gai(-2),
+          gai(socket.EAI_NODATA),
         );
       },
     );
@@ -307,5 +312,105 @@ Deno.test("a DNS server that does not answer gives EAI_AGAIN, not a hang", async
   } finally {
     socket.reset_resolver();
     silent.close();
+  }
+});
+
+// A name in the system's /etc/hosts that is not a `localhost` name, with an
+// IPv4 address, if there is one.
+function etcHostsName(): string | null {
+  let text: string;
+  try {
+    text = Deno.readTextFileSync("/etc/hosts");
+  } catch {
+    return null;
+  }
+  for (const line of text.split("\n")) {
+    const [addr, ...names] = line.replace(/#.*/, "").trim().split(/\s+/);
+    if (addr === undefined || !/^\d+\.\d+\.\d+\.\d+$/.test(addr)) continue;
+    const n = names.find((n) => !/(^|\.)localhost\.?$/i.test(n));
+    if (n !== undefined && n.includes(".") === false) return n;
+  }
+  return null;
+}
+
+Deno.test("names Deno's resolver would answer itself come back not found", async () => {
+  if (bin === null) {
+    console.log("SKIP names Deno answers itself: dnsmasq is not installed");
+    return;
+  }
+  await using server = await startDnsmasq(bin);
+  // No hosts file: every name below goes to DNS, as glibc sends it to the
+  // server; Deno would answer it from RFC 6761 rules or /etc/hosts.
+  socket.set_resolver({
+    nameServer: { ipAddr: "127.0.0.1", port: server.port },
+    hostsFile: null,
+    search: [],
+    ndots: 1,
+    timeout: 2,
+    attempts: 1,
+  });
+  const h = (errno: number) => (e: unknown): boolean => {
+    ok(e instanceof socket.herror, `not an herror: ${e}`);
+    strictEqual(e.errno, errno);
+    return true;
+  };
+  try {
+    for (const name of ["localhost", "foo.localhost", "x.invalid", "y.onion"]) {
+      await rejects(socket.gethostbyname(name), gai(-2));
+      await rejects(socket.getaddrinfo(name, 80, socket.AF_INET6), gai(-2));
+    }
+    await rejects(socket.gethostbyaddr("::1"), h(1));
+    await rejects(socket.gethostbyaddr("127.0.0.2"), h(1));
+    deepStrictEqual(await socket.getnameinfo(["::1", 80, 0, 0], 0), [
+      "::1",
+      "http",
+    ]);
+    await rejects(
+      socket.getnameinfo(["127.0.0.1", 80], socket.NI_NAMEREQD),
+      gai(-2),
+    );
+    const name = etcHostsName();
+    if (name === null) {
+      console.log("SKIP the /etc/hosts part: no plain name there");
+    } else {
+      // Deno would answer from /etc/hosts, which is turned off here; the
+      // server has no such name (it refuses it, which Deno reports alike).
+      await rejects(socket.gethostbyname(name), gai(-2));
+    }
+  } finally {
+    socket.reset_resolver();
+  }
+});
+
+Deno.test('a server that refuses: taken for "no such name" (Deno cannot tell them apart)', async () => {
+  if (bin === null) {
+    console.log("SKIP a refusing server: dnsmasq is not installed");
+    return;
+  }
+  await using server = await startDnsmasq(bin);
+  socket.set_resolver({
+    nameServer: { ipAddr: "127.0.0.1", port: server.port },
+    hostsFile: null,
+    search: [],
+    ndots: 1,
+    timeout: 2,
+    attempts: 1,
+  });
+  try {
+    // dnsmasq answers REFUSED outside its zones. CPython (glibc) says
+    // EAI_AGAIN, herror 2 and EAI_AGAIN here; Deno reports REFUSED as it
+    // reports NXDOMAIN. README, "Differences from CPython", says so.
+    await rejects(socket.getaddrinfo("outside.example", 80), gai(-2));
+    await rejects(socket.gethostbyaddr("203.0.113.1"), (e: unknown) => {
+      ok(e instanceof socket.herror);
+      strictEqual(e.errno, 1);
+      return true;
+    });
+    await rejects(
+      socket.getnameinfo(["203.0.113.1", 80], socket.NI_NAMEREQD),
+      gai(-2),
+    );
+  } finally {
+    socket.reset_resolver();
   }
 });
