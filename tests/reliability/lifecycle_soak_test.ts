@@ -1,0 +1,50 @@
+// Lifecycle soak: 1,000 connections to peers that stop reading, read a
+// little, or vanish, each sent to under a timeout and closed by the
+// application. At the end every promise has settled and the process's
+// descriptors and memory (after GC) are back within a small constant.
+
+import * as assert from "node:assert/strict";
+import { hasPython, skipReason } from "../_python.ts";
+
+Deno.test("lifecycle soak: 1,000 careless peers, every close lets go", async () => {
+  if (!hasPython()) {
+    skipReason("lifecycle soak", "python3 is missing (it is the peer)");
+    return;
+  }
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      "--v8-flags=--expose-gc",
+      new URL("./_lifecycle_soak.ts", import.meta.url).pathname,
+      "1000",
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  assert.ok(out.success, "the soak process failed");
+  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
+  const r = JSON.parse(lines[lines.length - 1] ?? "{}") as {
+    count: number;
+    outcomes: Record<string, number>;
+    settled: number;
+    closedInMs: number;
+    fdsBefore: number;
+    fdsAfter: number;
+    memBefore: number;
+    memAfter: number;
+  };
+  const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
+  console.log(
+    `lifecycle soak: ${r.count} connections, sends ${
+      JSON.stringify(r.outcomes)
+    }, all closed in ${r.closedInMs} ms; descriptors ${r.fdsBefore} -> ${r.fdsAfter}; ` +
+      `memory ${mib(r.memBefore)} -> ${mib(r.memAfter)} MiB`,
+  );
+  assert.equal(r.settled, 2 * r.count, "every send and close settled");
+  const total = Object.values(r.outcomes).reduce((a, b) => a + b, 0);
+  assert.equal(total, r.count);
+  assert.ok((r.outcomes["timeout"] ?? 0) > 0, "some sends timed out");
+  assert.ok(r.fdsAfter <= r.fdsBefore + 2, "descriptors back");
+  assert.ok(r.memAfter - r.memBefore < 4 * 2 ** 20, "memory back");
+});
