@@ -128,8 +128,7 @@ function open(d: Description, c: DatagramCore, sa: SockAddr | null): void {
     throw new gaierror(EAI_ADDRFAMILY);
   }
   c.attach(sock, loop);
-  d.bound = sa;
-  if (d.state === "new") d.state = "bound";
+  d.phase = { name: "datagram", bound: true, peer: peerOf(d) };
 }
 
 /** `bind` on a datagram socket: the port is taken now. */
@@ -220,7 +219,10 @@ function target(sa: SockAddr): DatagramTarget {
 }
 
 // Where a connected socket sends, kept per description.
-const peers = new WeakMap<Description, SockAddr>();
+// The peer a datagram socket is connected to, or `null`.
+function peerOf(d: Description): SockAddr | null {
+  return d.phase.name === "datagram" ? d.phase.peer : null;
+}
 
 /**
  * `connect` on a datagram socket: sets the default peer, and from then on
@@ -238,13 +240,12 @@ export function connect(d: Description, sa: SockAddr): Promise<void> {
     }
     autobind(d, c, sa, true);
     const peer: SockAddr = { ...sa, host: canonicalHost(sa.family, sa.host) };
-    const old = d.state === "connected" ? peers.get(d) : undefined;
-    if (d.family === AF_UNIX && old !== undefined && old.path !== sa.path) {
+    const old = peerOf(d);
+    if (d.family === AF_UNIX && old !== null && old.path !== sa.path) {
       c.purge();
     }
-    peers.set(d, peer);
     c.filter(matcher(d.family, peer));
-    d.state = "connected";
+    d.phase = { name: "datagram", bound: true, peer };
     return Promise.resolve();
   } catch (e) {
     return Promise.reject(e);
@@ -292,8 +293,8 @@ export function send(
     const c = core(d);
     if ((flags & MSG_OOB) !== 0) throw osError(errno.EOPNOTSUPP);
     if (to === null) {
-      const peer = peers.get(d);
-      if (d.state !== "connected" || peer === undefined) {
+      const peer = peerOf(d);
+      if (peer === null) {
         throw osError(
           d.family === AF_UNIX ? errno.ENOTCONN : errno.EDESTADDRREQ,
         );
@@ -479,10 +480,8 @@ export function sockname(d: Description): Address {
 
 /** `getpeername` on a datagram socket: ENOTCONN unless connected. */
 export function peername(d: Description): Address {
-  const peer = peers.get(d);
-  if (d.state !== "connected" || peer === undefined) {
-    throw osError(errno.ENOTCONN);
-  }
+  const peer = peerOf(d);
+  if (peer === null) throw osError(errno.ENOTCONN);
   // The pair's own peer is unnamed; a peer connected to later is not.
   if (peer.path === core(d).pairPeer) return "";
   if (peer.family === AF_INET) return [peer.host, peer.port];

@@ -19,7 +19,7 @@ import type { StreamCore } from "./_stream.ts";
 import type { DatagramCore } from "./_datagram.ts";
 import { Signal } from "./_wait.ts";
 
-/** Where a socket is in its life. */
+/** Where a socket is in its life, by name (what the refusal table keys). */
 export type State =
   | "new"
   | "bound"
@@ -27,6 +27,40 @@ export type State =
   | "connecting"
   | "connected"
   | "closed";
+
+/**
+ * Where a socket is in its life, with what exists in that phase: a stream
+ * socket's listener once bound (Deno binds by listening), its connection
+ * once connected, the attempt while connecting. A datagram socket's phase
+ * is one variant: its receive queue lives from creation to close (see
+ * _datagram.ts); the phase says whether it is bound and to which peer it is
+ * connected.
+ */
+export type Phase =
+  | { readonly name: "new" }
+  | {
+    readonly name: "bound" | "listening";
+    readonly addr: SockAddr;
+    readonly listener: ListenerCore;
+  }
+  | {
+    readonly name: "connecting";
+    /** Ends the attempt (close() aborts it). */
+    readonly abort: AbortController;
+    /** A non-blocking connect's background completion. */
+    readonly background: Promise<void> | null;
+  }
+  | { readonly name: "connected"; readonly stream: StreamCore }
+  | {
+    readonly name: "datagram";
+    readonly bound: boolean;
+    /** The connected peer, as given to connect (host canonical). */
+    readonly peer: SockAddr | null;
+  }
+  | { readonly name: "closed" };
+
+const NEW: Phase = { name: "new" };
+const CLOSED: Phase = { name: "closed" };
 
 /** An `AF_INET` address: `[host, port]`. */
 export type Inet4Address = [host: string, port: number];
@@ -83,16 +117,10 @@ export class Description {
   readonly family: number;
   readonly type: number;
   readonly proto: number;
-  state: State = "new";
-  /** The bound address, once bound. */
-  bound: SockAddr | null = null;
-  listener: ListenerCore | null = null;
-  stream: StreamCore | null = null;
+  /** Where the socket is, and what exists there. */
+  phase: Phase;
+  /** A datagram socket's queue and options, from creation to close. */
   datagram: DatagramCore | null = null;
-  /** A background connect (non-blocking mode), while it runs. */
-  connecting: Promise<void> | null = null;
-  /** Ends the connect in flight (blocking or not): close() aborts it. */
-  connectAbort: AbortController | null = null;
   /** A socketpair() end: no name and no peer name, as on Linux. */
   unnamed = false;
   /** The pending error SO_ERROR reports (and clears). */
@@ -108,6 +136,7 @@ export class Description {
     this.type = type;
     this.proto = proto;
     const dgram = type === SOCK_DGRAM;
+    this.phase = dgram ? { name: "datagram", bound: false, peer: null } : NEW;
     this.options = {
       reuseaddr: 0,
       reuseport: 0,
@@ -120,6 +149,24 @@ export class Description {
       multicastTtl: 1,
       multicastLoop: 1,
     };
+  }
+
+  /** The phase's name; a datagram socket's is new, bound or connected. */
+  get state(): State {
+    const p = this.phase;
+    if (p.name !== "datagram") return p.name;
+    return p.peer !== null ? "connected" : p.bound ? "bound" : "new";
+  }
+
+  /** The connection, in the connected phase of a stream socket. */
+  get stream(): StreamCore | null {
+    return this.phase.name === "connected" ? this.phase.stream : null;
+  }
+
+  /** The listener, once a stream socket is bound. */
+  get listener(): ListenerCore | null {
+    const p = this.phase;
+    return p.name === "bound" || p.name === "listening" ? p.listener : null;
   }
 
   /** One more socket object or file uses this description. */
@@ -136,14 +183,19 @@ export class Description {
   /** Closes whatever runtime resources this description holds. */
   closeNow(): Promise<void> {
     if (this.#closed) return this.#closed;
-    this.state = "closed";
+    const p = this.phase;
+    this.phase = CLOSED;
     this.changed.notify();
     const parts: Promise<void>[] = [];
-    if (this.listener) parts.push(this.listener.close());
-    if (this.stream) parts.push(this.stream.close());
+    if (p.name === "bound" || p.name === "listening") {
+      parts.push(p.listener.close());
+    } else if (p.name === "connected") {
+      parts.push(p.stream.close());
+    } else if (p.name === "connecting") {
+      p.abort.abort();
+      if (p.background) parts.push(p.background.catch(() => {}));
+    }
     if (this.datagram) parts.push(this.datagram.close());
-    this.connectAbort?.abort();
-    if (this.connecting) parts.push(this.connecting.catch(() => {}));
     this.#closed = Promise.all(parts).then(() => {});
     return this.#closed;
   }

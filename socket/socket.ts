@@ -29,6 +29,7 @@ import {
 import { ListenerCore } from "./_listener.ts";
 import { getOption, setOption } from "./_options.ts";
 import { resolveAddress } from "./_resolve.ts";
+import { refusal } from "./_refusals.ts";
 import { StreamCore } from "./_stream.ts";
 import { deadlineAfter, raceMode, type WaitMode } from "./_wait.ts";
 import {
@@ -296,15 +297,11 @@ export class Socket<A extends Address = Address>
   }
 
   #stream(d: Description, forSend: boolean): StreamCore {
-    if (d.state !== "connected" || d.stream === null) {
-      // Linux: an unconnected AF_UNIX stream gives EINVAL to recv and
-      // ENOTCONN to send; TCP gives ENOTCONN and EPIPE.
-      if (d.family === C.AF_UNIX) {
-        throw osError(forSend ? errno.ENOTCONN : errno.EINVAL);
-      }
-      throw osError(forSend ? errno.EPIPE : errno.ENOTCONN);
-    }
-    return d.stream;
+    const p = d.phase;
+    if (p.name === "connected") return p.stream;
+    refusal(forSend ? "send" : "recv", d.family === C.AF_UNIX, d.state);
+    // Not reached: every phase but connected refuses receives and sends.
+    throw osError(errno.ENOTCONN);
   }
 
   #isDatagram(d: Description): boolean {
@@ -328,11 +325,12 @@ export class Socket<A extends Address = Address>
   bind(address: Address): void {
     const d = this.#desc();
     const sa = parseSockaddr(d.family, address, "bind");
-    if (d.state !== "new") throw osError(errno.EINVAL);
     if (this.#isDatagram(d)) {
+      if (d.state !== "new") throw osError(errno.EINVAL);
       dgram.bind(d, sa);
       return;
     }
+    refusal("bind", d.family === C.AF_UNIX, d.state);
     bindStream(d, sa);
   }
 
@@ -352,15 +350,15 @@ export class Socket<A extends Address = Address>
     const d = this.#desc();
     if (backlog !== undefined) cIntArg(backlog);
     if (this.#isDatagram(d)) throw osError(errno.EOPNOTSUPP);
-    if (d.state === "new") {
-      bindStream(d, wildcard(d.family));
-    }
-    if (d.state !== "bound" && d.state !== "listening") {
+    refusal("listen", d.family === C.AF_UNIX, d.state);
+    if (d.phase.name === "new") bindStream(d, wildcard(d.family));
+    const p = d.phase;
+    if (p.name !== "bound" && p.name !== "listening") {
       throw osError(errno.EINVAL);
     }
     // Again after shutdown(SHUT_RD) stopped it.
-    d.listener?.resume();
-    d.state = "listening";
+    p.listener.resume();
+    d.phase = { name: "listening", addr: p.addr, listener: p.listener };
     d.changed.notify();
   }
 
@@ -382,10 +380,13 @@ export class Socket<A extends Address = Address>
    */
   async accept(): Promise<[Socket<A>, A]> {
     const d = this.#desc();
-    if (d.state !== "listening" || d.listener === null) {
-      throw osError(this.#isDatagram(d) ? errno.EOPNOTSUPP : errno.EINVAL);
+    if (this.#isDatagram(d)) throw osError(errno.EOPNOTSUPP);
+    const p = d.phase;
+    if (p.name !== "listening") {
+      refusal("accept", d.family === C.AF_UNIX, d.state);
+      throw osError(errno.EINVAL);
     }
-    const conn = await d.listener.accept(this.#mode());
+    const conn = await p.listener.accept(this.#mode());
     const nd = connectedDescription(d.family, d.type, d.proto, conn, d);
     // The family fixes the address type (A is only the checker's view).
     const peer = pythonAddress(d.family, conn.remoteAddr) as A;
@@ -419,22 +420,20 @@ export class Socket<A extends Address = Address>
       await dgram.connect(d, await resolveAddress(parsed));
       return;
     }
-    checkConnectable(d);
+    const unix = d.family === C.AF_UNIX;
+    refusal("connect", unix, d.state);
     const mode = this.#mode();
     const sa = await resolveAddress(parsed);
-    checkConnectable(d);
-    const local = d.state === "bound" ? releaseLocalBind(d) : undefined;
+    refusal("connect", unix, d.state);
+    if (d.state === "closed") throw osError(errno.EBADF);
+    const local = releaseLocalBind(d);
     const target = streamTarget(sa);
     // close() ends a connect in flight (its descriptor is freed at once).
     const abort = new AbortController();
-    d.connectAbort = abort;
     if (mode.nonblocking) {
-      d.state = "connecting";
-      d.connecting = connectTo(target, abort.signal, local).then(
+      const background = connectTo(target, abort.signal, local).then(
         (conn) => {
-          d.connecting = null;
-          d.connectAbort = null;
-          if (d.state === "closed") {
+          if (d.phase.name === "closed") {
             conn.close();
             return;
           }
@@ -442,10 +441,8 @@ export class Socket<A extends Address = Address>
           d.changed.notify();
         },
         (e) => {
-          d.connecting = null;
-          d.connectAbort = null;
-          if (d.state === "closed") return;
-          d.state = "new";
+          if (d.phase.name === "closed") return;
+          d.phase = { name: "new" };
           const err = fromRuntimeError(e);
           d.soError = err instanceof error && err.errno !== null
             ? err.errno
@@ -453,21 +450,21 @@ export class Socket<A extends Address = Address>
           d.changed.notify();
         },
       );
+      d.phase = { name: "connecting", abort, background };
       throw osError(errno.EINPROGRESS);
     }
-    d.state = "connecting";
+    d.phase = { name: "connecting", abort, background: null };
     let conn: StreamConn;
     try {
       conn = await connectWithin(target, mode, local, abort);
     } catch (e) {
-      d.connectAbort = null;
-      if ((d.state as string) === "closed") throw osError(errno.EBADF);
-      if (d.state === "connecting") d.state = "new";
+      // The phase may have changed while the attempt ran.
+      if (isClosed(d)) throw osError(errno.EBADF);
+      d.phase = { name: "new" };
       throw e;
     }
-    d.connectAbort = null;
     // The socket may have been closed while the connection was made.
-    if ((d.state as string) === "closed") {
+    if (isClosed(d)) {
       conn.close();
       throw osError(errno.EBADF);
     }
@@ -789,26 +786,26 @@ export class Socket<A extends Address = Address>
       dgram.shutdown(d, how);
       return;
     }
-    if (d.state === "listening" && d.listener !== null) {
+    const p = d.phase;
+    if (p.name === "listening") {
       // Linux: SHUT_WR does nothing to a listener. SHUT_RD stops a TCP
       // listener (its port stays bound; listen() starts it again); on
       // AF_UNIX it makes a blocking accept with nothing queued give EINVAL.
       if (how === C.SHUT_WR) return;
       if (d.family === C.AF_UNIX) {
-        d.listener.shutRead();
+        p.listener.shutRead();
       } else {
-        d.listener.stop();
-        d.state = "bound";
+        p.listener.stop();
+        d.phase = { name: "bound", addr: p.addr, listener: p.listener };
       }
       return;
     }
-    if (d.state !== "connected" || d.stream === null) {
-      // An unconnected AF_UNIX socket takes any shutdown, as on Linux.
-      if (d.family === C.AF_UNIX) return;
+    if (p.name !== "connected") {
+      if (refusal("shutdown", d.family === C.AF_UNIX, d.state) === "ok") return;
       throw osError(errno.ENOTCONN);
     }
-    if (how !== C.SHUT_WR) d.stream.shutdownRead();
-    if (how !== C.SHUT_RD) d.stream.shutdownWrite();
+    if (how !== C.SHUT_WR) p.stream.shutdownRead();
+    if (how !== C.SHUT_RD) p.stream.shutdownWrite();
   }
 
   /**
@@ -936,11 +933,13 @@ export class Socket<A extends Address = Address>
   #peername(): Address {
     const d = this.#desc();
     if (this.#isDatagram(d)) return dgram.peername(d);
-    if (d.state !== "connected" || d.stream === null) {
+    const p = d.phase;
+    if (p.name !== "connected") {
+      refusal("getpeername", d.family === C.AF_UNIX, d.state);
       throw osError(errno.ENOTCONN);
     }
     if (d.unnamed) return "";
-    return pythonAddress(d.family, d.stream.conn.remoteAddr);
+    return pythonAddress(d.family, p.stream.conn.remoteAddr);
   }
 
   // ------------------------------------------------------------- timeouts
@@ -1299,7 +1298,11 @@ function bindStream(d: Description, sa: SockAddr): void {
     const listener = runtime.listenStream(target, {
       reusePort: d.options.reuseport !== 0,
     });
-    d.listener = new ListenerCore(listener);
+    d.phase = {
+      name: "bound",
+      addr: sa,
+      listener: new ListenerCore(listener),
+    };
   } catch (e) {
     const err = fromRuntimeError(e);
     if (
@@ -1310,20 +1313,6 @@ function bindStream(d: Description, sa: SockAddr): void {
     }
     throw err;
   }
-  d.bound = sa;
-  d.state = "bound";
-}
-
-function checkConnectable(d: Description): void {
-  // Linux refuses a listening AF_UNIX socket with EINVAL, TCP with EISCONN.
-  if (d.state === "listening" && d.family === C.AF_UNIX) {
-    throw osError(errno.EINVAL);
-  }
-  if (d.state === "connected" || d.state === "listening") {
-    throw osError(errno.EISCONN);
-  }
-  if (d.state === "connecting") throw osError(errno.EALREADY);
-  if (d.state === "closed") throw osError(errno.EBADF);
 }
 
 // Deno cannot connect from a bound socket. A bind to the wildcard address
@@ -1334,12 +1323,13 @@ function checkConnectable(d: Description): void {
 function releaseLocalBind(
   d: Description,
 ): { hostname: string; port: number } | undefined {
-  const b = d.bound;
-  const wild = b !== null && b.port === 0 &&
-    (b.host === "0.0.0.0" || b.host === "::");
-  const addr = d.listener?.listener.addr;
+  const p = d.phase;
+  if (p.name !== "bound") return undefined;
+  const b = p.addr;
+  const wild = b.port === 0 && (b.host === "0.0.0.0" || b.host === "::");
+  const addr = p.listener.listener.addr;
   const local =
-    !wild && runtime.capabilities.connectFromLocal && addr?.transport === "tcp"
+    !wild && runtime.capabilities.connectFromLocal && addr.transport === "tcp"
       ? { hostname: addr.hostname, port: addr.port }
       : undefined;
   if (!wild && local === undefined) {
@@ -1348,10 +1338,8 @@ function releaseLocalBind(
       "Operation not supported: Deno cannot connect from a chosen local address or port; connect without bind",
     );
   }
-  d.listener?.close();
-  d.listener = null;
-  d.bound = null;
-  d.state = "new";
+  p.listener.close();
+  d.phase = { name: "new" };
   return local;
 }
 
@@ -1393,11 +1381,16 @@ async function connectWithin(
   }
 }
 
+// Whether `d` is closed now (a fresh look, after an await).
+function isClosed(d: Description): boolean {
+  return d.phase.name === "closed";
+}
+
 function attachStream(d: Description, conn: StreamConn): void {
-  d.stream = new StreamCore(conn, d.options.rcvbuf, d.options.sndbuf);
+  const stream = new StreamCore(conn, d.options.rcvbuf, d.options.sndbuf);
   if (d.options.nodelay) conn.setNoDelay(true);
   if (d.options.keepalive) conn.setKeepAlive(true);
-  d.state = "connected";
+  d.phase = { name: "connected", stream };
 }
 
 function connectedDescription(
