@@ -38,6 +38,7 @@ import {
 import { DatagramCore, wildcardHost } from "./_datagram.ts";
 import { resolveAddress } from "./_resolve.ts";
 import type { WaitMode } from "./_wait.ts";
+import type { KindOps } from "./_kind.ts";
 
 const EMPTY = new Uint8Array(0);
 
@@ -488,3 +489,40 @@ export function peername(d: Description): Address {
   if (peer.family === AF_INET6) return [peer.host, peer.port, 0, peer.scopeId];
   return peer.path;
 }
+
+/** The datagram kind (see _kind.ts). */
+export const DATAGRAM: KindOps = {
+  bind: (d, sa) => {
+    if (d.state !== "new") throw osError(errno.EINVAL);
+    bind(d, sa);
+  },
+  listen: () => {
+    throw osError(errno.EOPNOTSUPP);
+  },
+  accept: () => Promise.reject(osError(errno.EOPNOTSUPP)),
+  connect: async (d, parsed) => {
+    await connect(d, await resolveAddress(parsed));
+  },
+  send: (d, data, mode, flags) => send(d, data, null, mode, flags),
+  sendall: (d, data, mode, flags) =>
+    send(d, data, null, mode, flags).then(() => {}),
+  sendto: (d, data, to, mode, flags) => send(d, data, to, mode, flags),
+  // CPython's recv(0) and recv_into of nothing return at once, reading
+  // nothing.
+  recv: (d, n, flags, mode) =>
+    n === 0
+      ? Promise.resolve(EMPTY)
+      : recvfrom(d, n, flags, mode).then((r) => r[0]),
+  recvInto: (d, dst, flags, mode) =>
+    dst.length === 0
+      ? Promise.resolve(0)
+      : recvfromInto(d, dst, flags, mode).then((r) => r[0]),
+  recvfrom,
+  recvfromInto,
+  shutdown,
+  sockname,
+  peername,
+  connection: () => {
+    throw osError(errno.EOPNOTSUPP);
+  },
+};

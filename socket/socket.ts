@@ -4,15 +4,10 @@
  * @module
  */
 
-import {
-  runtime,
-  type StreamConn,
-  type StreamTarget,
-} from "../_runtime/runtime.ts";
-import { parseSockaddr, type SockAddr } from "../addr/sockaddr.ts";
+import { parseSockaddr } from "../addr/sockaddr.ts";
 import * as C from "../_base/constants.ts";
 import type { FamilyInet } from "../_base/constants.ts";
-import { errno, error, fromRuntimeError, gaierror, osError } from "./errors.ts";
+import { errno, error, gaierror, osError } from "./errors.ts";
 import { toBytes, toInt, toWritableBytes } from "./_bytes.ts";
 import { cIntArg } from "../_base/args.ts";
 import {
@@ -24,20 +19,18 @@ import {
   lookupFd,
   pythonAddress,
   type SenderOf,
-  unboundAddress,
 } from "./_description.ts";
-import { ListenerCore } from "./_listener.ts";
 import { getOption, setOption } from "./_options.ts";
-import { resolveAddress } from "./_resolve.ts";
-import { refusal } from "./_refusals.ts";
-import { StreamCore } from "./_stream.ts";
-import { deadlineAfter, raceMode, type WaitMode } from "./_wait.ts";
+import { deadlineAfter, type WaitMode } from "./_wait.ts";
 import {
   type SocketFile,
   SocketFileImpl,
   type SocketFileMode,
 } from "./makefile.ts";
 import * as dgram from "./_datagram_ops.ts";
+import { DATAGRAM } from "./_datagram_ops.ts";
+import type { KindOps } from "./_kind.ts";
+import { STREAM } from "./_stream_socket.ts";
 
 export type {
   Address,
@@ -205,6 +198,8 @@ function checkFamilyAndType(family: number, type: number): void {
 export class Socket<A extends Address = Address>
   implements Disposable, AsyncDisposable, AsyncIterable<Uint8Array> {
   #h: FdHandle | null;
+  // The implementation of this socket's kind (stream or datagram).
+  readonly #ops: KindOps;
   #timeout: number | null;
   readonly #family: number;
   readonly #type: number;
@@ -256,6 +251,7 @@ export class Socket<A extends Address = Address>
     // Explicit arguments win over what the descriptor is, as in CPython.
     const t = type === undefined ? h.d.type : cIntArg(type);
     this.#h = h;
+    this.#ops = h.d.type === C.SOCK_DGRAM ? DATAGRAM : STREAM;
     this.#family = family === undefined ? h.d.family : cIntArg(family);
     this.#type = t & ~TYPE_FLAGS;
     this.#proto = proto === undefined ? h.d.proto : cIntArg(proto);
@@ -296,18 +292,6 @@ export class Socket<A extends Address = Address>
     return waitMode(this.#timeout, (flags & C.MSG_DONTWAIT) !== 0);
   }
 
-  #stream(d: Description, forSend: boolean): StreamCore {
-    const p = d.phase;
-    if (p.name === "connected") return p.stream;
-    refusal(forSend ? "send" : "recv", d.family === C.AF_UNIX, d.state);
-    // Not reached: every phase but connected refuses receives and sends.
-    throw osError(errno.ENOTCONN);
-  }
-
-  #isDatagram(d: Description): boolean {
-    return d.type === C.SOCK_DGRAM;
-  }
-
   // ------------------------------------------------- bind, listen, accept
 
   /**
@@ -324,14 +308,7 @@ export class Socket<A extends Address = Address>
    */
   bind(address: Address): void {
     const d = this.#desc();
-    const sa = parseSockaddr(d.family, address, "bind");
-    if (this.#isDatagram(d)) {
-      if (d.state !== "new") throw osError(errno.EINVAL);
-      dgram.bind(d, sa);
-      return;
-    }
-    refusal("bind", d.family === C.AF_UNIX, d.state);
-    bindStream(d, sa);
+    this.#ops.bind(d, parseSockaddr(d.family, address, "bind"));
   }
 
   /**
@@ -349,17 +326,7 @@ export class Socket<A extends Address = Address>
   listen(backlog?: number): void {
     const d = this.#desc();
     if (backlog !== undefined) cIntArg(backlog);
-    if (this.#isDatagram(d)) throw osError(errno.EOPNOTSUPP);
-    refusal("listen", d.family === C.AF_UNIX, d.state);
-    if (d.phase.name === "new") bindStream(d, wildcard(d.family));
-    const p = d.phase;
-    if (p.name !== "bound" && p.name !== "listening") {
-      throw osError(errno.EINVAL);
-    }
-    // Again after shutdown(SHUT_RD) stopped it.
-    p.listener.resume();
-    d.phase = { name: "listening", addr: p.addr, listener: p.listener };
-    d.changed.notify();
+    this.#ops.listen(d);
   }
 
   /**
@@ -380,16 +347,9 @@ export class Socket<A extends Address = Address>
    */
   async accept(): Promise<[Socket<A>, A]> {
     const d = this.#desc();
-    if (this.#isDatagram(d)) throw osError(errno.EOPNOTSUPP);
-    const p = d.phase;
-    if (p.name !== "listening") {
-      refusal("accept", d.family === C.AF_UNIX, d.state);
-      throw osError(errno.EINVAL);
-    }
-    const conn = await p.listener.accept(this.#mode());
-    const nd = connectedDescription(d.family, d.type, d.proto, conn, d);
+    const [nd, from] = await this.#ops.accept(d, this.#mode());
     // The family fixes the address type (A is only the checker's view).
-    const peer = pythonAddress(d.family, conn.remoteAddr) as A;
+    const peer = pythonAddress(d.family, from) as A;
     // CPython gives an accepted socket the default timeout, whatever the
     // listener's.
     const s = adopt(nd, d.family, d.type, d.proto, defaultTimeout);
@@ -416,59 +376,7 @@ export class Socket<A extends Address = Address>
   async connect(address: Address): Promise<void> {
     const d = this.#desc();
     const parsed = parseSockaddr(d.family, address, "connect");
-    if (this.#isDatagram(d)) {
-      await dgram.connect(d, await resolveAddress(parsed));
-      return;
-    }
-    const unix = d.family === C.AF_UNIX;
-    refusal("connect", unix, d.state);
-    const mode = this.#mode();
-    const sa = await resolveAddress(parsed);
-    refusal("connect", unix, d.state);
-    if (d.state === "closed") throw osError(errno.EBADF);
-    const local = releaseLocalBind(d);
-    const target = streamTarget(sa);
-    // close() ends a connect in flight (its descriptor is freed at once).
-    const abort = new AbortController();
-    if (mode.nonblocking) {
-      const background = connectTo(target, abort.signal, local).then(
-        (conn) => {
-          if (d.phase.name === "closed") {
-            conn.close();
-            return;
-          }
-          attachStream(d, conn);
-          d.changed.notify();
-        },
-        (e) => {
-          if (d.phase.name === "closed") return;
-          d.phase = { name: "new" };
-          const err = fromRuntimeError(e);
-          d.soError = err instanceof error && err.errno !== null
-            ? err.errno
-            : errno.ECONNREFUSED;
-          d.changed.notify();
-        },
-      );
-      d.phase = { name: "connecting", abort, background };
-      throw osError(errno.EINPROGRESS);
-    }
-    d.phase = { name: "connecting", abort, background: null };
-    let conn: StreamConn;
-    try {
-      conn = await connectWithin(target, mode, local, abort);
-    } catch (e) {
-      // The phase may have changed while the attempt ran.
-      if (isClosed(d)) throw osError(errno.EBADF);
-      d.phase = { name: "new" };
-      throw e;
-    }
-    // The socket may have been closed while the connection was made.
-    if (isClosed(d)) {
-      conn.close();
-      throw osError(errno.EBADF);
-    }
-    attachStream(d, conn);
+    await this.#ops.connect(d, parsed, this.#mode());
   }
 
   /**
@@ -519,16 +427,12 @@ export class Socket<A extends Address = Address>
     try {
       const d = this.#desc();
       const bytes = toBytes(data);
-      toInt(flags);
-      if (this.#isDatagram(d)) {
-        return dgram.send(d, bytes, null, this.#mode(flags), flags);
-      }
-      return this.#stream(d, true).send(bytes, this.#mode(flags));
+      const f = toInt(flags);
+      return this.#ops.send(d, bytes, this.#mode(f), f);
     } catch (e) {
       return Promise.reject(e);
     }
   }
-
   /**
    * Sends all of `data`, or rejects.
    *
@@ -551,17 +455,12 @@ export class Socket<A extends Address = Address>
     try {
       const d = this.#desc();
       const bytes = toBytes(data);
-      toInt(flags);
-      if (this.#isDatagram(d)) {
-        return dgram.send(d, bytes, null, this.#mode(flags), flags)
-          .then(() => {});
-      }
-      return this.#stream(d, true).sendall(bytes, this.#mode(flags));
+      const f = toInt(flags);
+      return this.#ops.sendall(d, bytes, this.#mode(f), f);
     } catch (e) {
       return Promise.reject(e);
     }
   }
-
   /**
    * Sends a datagram to `address`: `sendto(data, address)` or
    * `sendto(data, flags, address)`.
@@ -592,23 +491,11 @@ export class Socket<A extends Address = Address>
         target = address;
       }
       const parsed = parseSockaddr(d.family, target, "sendto");
-      if (!this.#isDatagram(d)) {
-        // A connected TCP stream ignores the address, as Linux does; else
-        // EPIPE. An AF_UNIX stream refuses any address: EISCONN once
-        // connected, EOPNOTSUPP before.
-        if (d.family === C.AF_UNIX) {
-          throw osError(
-            d.state === "connected" ? errno.EISCONN : errno.EOPNOTSUPP,
-          );
-        }
-        return this.#stream(d, true).send(bytes, this.#mode(flags));
-      }
-      return dgram.send(d, bytes, parsed, this.#mode(flags), flags);
+      return this.#ops.sendto(d, bytes, parsed, this.#mode(flags), flags);
     } catch (e) {
       return Promise.reject(e);
     }
   }
-
   // -------------------------------------------------------------- receive
 
   /**
@@ -630,25 +517,12 @@ export class Socket<A extends Address = Address>
     try {
       const d = this.#desc();
       const n = checkBufsize(bufsize, "recv");
-      toInt(flags);
-      if (this.#isDatagram(d)) {
-        // CPython's recv(0) returns at once without reading.
-        if (n === 0) return Promise.resolve(new Uint8Array(0));
-        return dgram.recvfrom(d, n, flags, this.#mode(flags)).then((r) => r[0]);
-      }
-      const s = this.#stream(d, false);
-      const mode = this.#mode(flags);
-      const peek = (flags & C.MSG_PEEK) !== 0;
-      if ((flags & C.MSG_WAITALL) !== 0 && !peek && waitsForAll(mode)) {
-        const buf = new Uint8Array(n);
-        return recvAll(s, buf, mode).then((got) => buf.subarray(0, got));
-      }
-      return s.recv(n, mode, peek);
+      const f = toInt(flags);
+      return this.#ops.recv(d, n, f, this.#mode(f));
     } catch (e) {
       return Promise.reject(e);
     }
   }
-
   /**
    * Receives into `buffer` (at most `nbytes`, default its length);
    * resolves to the count.
@@ -672,26 +546,12 @@ export class Socket<A extends Address = Address>
     try {
       const d = this.#desc();
       const dst = intoView(buffer, nbytes, "recv_into");
-      toInt(flags);
-      if (this.#isDatagram(d)) {
-        // CPython's recv_into into nothing returns at once without reading.
-        if (dst.length === 0) return Promise.resolve(0);
-        return dgram.recvfromInto(d, dst, flags, this.#mode(flags)).then((r) =>
-          r[0]
-        );
-      }
-      const s = this.#stream(d, false);
-      const mode = this.#mode(flags);
-      const peek = (flags & C.MSG_PEEK) !== 0;
-      if ((flags & C.MSG_WAITALL) !== 0 && !peek && waitsForAll(mode)) {
-        return recvAll(s, dst, mode);
-      }
-      return s.recvInto(dst, mode, peek);
+      const f = toInt(flags);
+      return this.#ops.recvInto(d, dst, f, this.#mode(f));
     } catch (e) {
       return Promise.reject(e);
     }
   }
-
   /**
    * Receives at most `bufsize` bytes and the sender's address.
    *
@@ -713,19 +573,16 @@ export class Socket<A extends Address = Address>
     try {
       const d = this.#desc();
       const n = checkBufsize(bufsize, "recvfrom");
-      toInt(flags);
-      // The sender is typed by the family, as for datagram sockets (a
-      // datagram socket of an IP family always has one); a stream socket
-      // has no per-message sender: Linux gives no address (`null`).
-      const got: Promise<[Uint8Array, Address | null]> = this.#isDatagram(d)
-        ? dgram.recvfrom(d, n, flags, this.#mode(flags))
-        : this.recv(n, flags).then((data) => [data, null]);
-      return got as Promise<[Uint8Array, SenderOf<A>]>;
+      const f = toInt(flags);
+      // The sender is typed by the family (a datagram socket of an IP
+      // family always has one); a stream socket gives `null`, as Linux.
+      return this.#ops.recvfrom(d, n, f, this.#mode(f)) as Promise<
+        [Uint8Array, SenderOf<A>]
+      >;
     } catch (e) {
       return Promise.reject(e);
     }
   }
-
   /**
    * Receives into `buffer`; resolves to `[count, address]`.
    *
@@ -748,17 +605,15 @@ export class Socket<A extends Address = Address>
     try {
       const d = this.#desc();
       const dst = intoView(buffer, nbytes, "recvfrom_into");
-      toInt(flags);
+      const f = toInt(flags);
       // Typed as recvfrom's sender is.
-      const got: Promise<[number, Address | null]> = this.#isDatagram(d)
-        ? dgram.recvfromInto(d, dst, flags, this.#mode(flags))
-        : this.recv_into(dst, 0, flags).then((n) => [n, null]);
-      return got as Promise<[number, SenderOf<A>]>;
+      return this.#ops.recvfromInto(d, dst, f, this.#mode(f)) as Promise<
+        [number, SenderOf<A>]
+      >;
     } catch (e) {
       return Promise.reject(e);
     }
   }
-
   // ------------------------------------------------------ shutdown, close
 
   /**
@@ -782,30 +637,7 @@ export class Socket<A extends Address = Address>
     if (how !== C.SHUT_RD && how !== C.SHUT_WR && how !== C.SHUT_RDWR) {
       throw osError(errno.EINVAL);
     }
-    if (this.#isDatagram(d)) {
-      dgram.shutdown(d, how);
-      return;
-    }
-    const p = d.phase;
-    if (p.name === "listening") {
-      // Linux: SHUT_WR does nothing to a listener. SHUT_RD stops a TCP
-      // listener (its port stays bound; listen() starts it again); on
-      // AF_UNIX it makes a blocking accept with nothing queued give EINVAL.
-      if (how === C.SHUT_WR) return;
-      if (d.family === C.AF_UNIX) {
-        p.listener.shutRead();
-      } else {
-        p.listener.stop();
-        d.phase = { name: "bound", addr: p.addr, listener: p.listener };
-      }
-      return;
-    }
-    if (p.name !== "connected") {
-      if (refusal("shutdown", d.family === C.AF_UNIX, d.state) === "ok") return;
-      throw osError(errno.ENOTCONN);
-    }
-    if (how !== C.SHUT_WR) p.stream.shutdownRead();
-    if (how !== C.SHUT_RD) p.stream.shutdownWrite();
+    this.#ops.shutdown(d, how);
   }
 
   /**
@@ -908,12 +740,7 @@ export class Socket<A extends Address = Address>
   }
 
   #sockname(): Address {
-    const d = this.#desc();
-    if (this.#isDatagram(d)) return dgram.sockname(d);
-    if (d.unnamed) return "";
-    if (d.stream) return pythonAddress(d.family, d.stream.conn.localAddr);
-    if (d.listener) return pythonAddress(d.family, d.listener.listener.addr);
-    return unboundAddress(d.family);
+    return this.#ops.sockname(this.#desc());
   }
 
   /**
@@ -931,15 +758,7 @@ export class Socket<A extends Address = Address>
   }
 
   #peername(): Address {
-    const d = this.#desc();
-    if (this.#isDatagram(d)) return dgram.peername(d);
-    const p = d.phase;
-    if (p.name !== "connected") {
-      refusal("getpeername", d.family === C.AF_UNIX, d.state);
-      throw osError(errno.ENOTCONN);
-    }
-    if (d.unnamed) return "";
-    return pythonAddress(d.family, p.stream.conn.remoteAddr);
+    return this.#ops.peername(this.#desc());
   }
 
   // ------------------------------------------------------------- timeouts
@@ -1079,8 +898,7 @@ export class Socket<A extends Address = Address>
    */
   makefile(mode: SocketFileMode = "r", buffering?: number | null): SocketFile {
     const d = this.#desc();
-    if (this.#isDatagram(d)) throw osError(errno.EOPNOTSUPP);
-    const stream = this.#stream(d, false);
+    const stream = this.#ops.connection(d);
     d.retain();
     const timeout = this.#timeout;
     return new SocketFileImpl(stream, mode, buffering ?? -1, {
@@ -1121,12 +939,11 @@ export class Socket<A extends Address = Address>
   // turn, so that no byte is taken for a reader that has gone.
   async #pull(controller: ReadableByteStreamController): Promise<void> {
     const d = this.#desc();
-    if (this.#isDatagram(d)) {
-      const chunk = await this.recv(READABLE_CHUNK);
-      controller.enqueue(chunk);
+    if (d.type === C.SOCK_DGRAM) {
+      controller.enqueue(await this.recv(READABLE_CHUNK));
       return;
     }
-    const s = this.#stream(d, false);
+    const s = this.#ops.connection(d);
     await s.waitReadable(this.#mode());
     const request = controller.byobRequest;
     if (request === null) return;
@@ -1271,143 +1088,6 @@ function protocolFor(family: number, type: number): number {
   return type === C.SOCK_STREAM ? C.IPPROTO_TCP : C.IPPROTO_UDP;
 }
 
-function wildcard(family: number): SockAddr {
-  return parseSockaddr(
-    family,
-    family === C.AF_UNIX ? "" : family === C.AF_INET6 ? ["::", 0] : ["", 0],
-    "bind",
-  );
-}
-
-function streamTarget(sa: SockAddr): StreamTarget {
-  if (sa.family === C.AF_UNIX) {
-    if (sa.path === "" || sa.path.startsWith("\0")) {
-      throw osError(
-        errno.EOPNOTSUPP,
-        "Operation not supported: Deno has no abstract or unnamed Unix sockets",
-      );
-    }
-    return { transport: "unix", path: sa.path };
-  }
-  return { transport: "tcp", hostname: sa.host, port: sa.port };
-}
-
-function bindStream(d: Description, sa: SockAddr): void {
-  const target = streamTarget(sa);
-  try {
-    const listener = runtime.listenStream(target, {
-      reusePort: d.options.reuseport !== 0,
-    });
-    d.phase = {
-      name: "bound",
-      addr: sa,
-      listener: new ListenerCore(listener),
-    };
-  } catch (e) {
-    const err = fromRuntimeError(e);
-    if (
-      !sa.numeric && sa.family !== C.AF_UNIX && err instanceof error &&
-      err.errno === errno.ENOENT
-    ) {
-      throw new gaierror(C.EAI_NONAME);
-    }
-    throw err;
-  }
-}
-
-// Deno cannot connect from a bound socket. A bind to the wildcard address
-// and port 0 asked for nothing a fresh connection does not give, so that
-// one is let go; anything more specific cannot be honoured there. A runtime
-// that can (runtime.capabilities.connectFromLocal: Node.js) connects from the address the
-// bind took, which is given back here once the bind lets it go.
-function releaseLocalBind(
-  d: Description,
-): { hostname: string; port: number } | undefined {
-  const p = d.phase;
-  if (p.name !== "bound") return undefined;
-  const b = p.addr;
-  const wild = b.port === 0 && (b.host === "0.0.0.0" || b.host === "::");
-  const addr = p.listener.listener.addr;
-  const local =
-    !wild && runtime.capabilities.connectFromLocal && addr.transport === "tcp"
-      ? { hostname: addr.hostname, port: addr.port }
-      : undefined;
-  if (!wild && local === undefined) {
-    throw osError(
-      errno.EOPNOTSUPP,
-      "Operation not supported: Deno cannot connect from a chosen local address or port; connect without bind",
-    );
-  }
-  p.listener.close();
-  d.phase = { name: "new" };
-  return local;
-}
-
-// Port 0 is never listening: Linux refuses it at once, where the runtime
-// rejects the port with a RangeError of its own.
-function connectTo(
-  target: StreamTarget,
-  signal: AbortSignal | undefined,
-  local: { hostname: string; port: number } | undefined,
-): Promise<StreamConn> {
-  if (target.transport === "tcp" && target.port === 0) {
-    return Promise.reject(osError(errno.ECONNREFUSED));
-  }
-  return runtime.connectStream(target, {
-    ...(signal ? { signal } : {}),
-    ...(local ? { local } : {}),
-  });
-}
-
-// A connect bounded by the call's wait mode (deadline, abort) and by
-// `abort` (the socket's close). An attempt given up is abandoned in the
-// runtime too; a connection that made it anyway is closed.
-async function connectWithin(
-  target: StreamTarget,
-  mode: WaitMode,
-  local: { hostname: string; port: number } | undefined,
-  abort: AbortController,
-): Promise<StreamConn> {
-  const attempt = connectTo(target, abort.signal, local);
-  try {
-    return await raceMode(attempt, mode);
-  } catch (e) {
-    if (!abort.signal.aborted) {
-      abort.abort();
-      await attempt.then((c) => c.close(), () => {});
-    }
-    if (e instanceof error || e === mode.signal?.reason) throw e;
-    throw fromRuntimeError(e);
-  }
-}
-
-// Whether `d` is closed now (a fresh look, after an await).
-function isClosed(d: Description): boolean {
-  return d.phase.name === "closed";
-}
-
-function attachStream(d: Description, conn: StreamConn): void {
-  const stream = new StreamCore(conn, d.options.rcvbuf, d.options.sndbuf);
-  if (d.options.nodelay) conn.setNoDelay(true);
-  if (d.options.keepalive) conn.setKeepAlive(true);
-  d.phase = { name: "connected", stream };
-}
-
-function connectedDescription(
-  family: number,
-  type: number,
-  proto: number,
-  conn: StreamConn,
-  parent: Description,
-): Description {
-  const nd = new Description(family, type, proto);
-  // Options set on a TCP listener carry over to what it accepts; Linux's
-  // AF_UNIX accept makes a new socket with the defaults.
-  if (family !== C.AF_UNIX) Object.assign(nd.options, parent.options);
-  attachStream(nd, conn);
-  return nd;
-}
-
 function checkBufsize(bufsize: unknown, fn: string): number {
   const n = toInt(bufsize);
   if (n < 0) throw new RangeError(`negative buffersize in ${fn}`);
@@ -1430,34 +1110,4 @@ function intoView(buffer: unknown, nbytes: unknown, fn: string): Uint8Array {
     );
   }
   return n === 0 ? view : view.subarray(0, n);
-}
-
-// CPython keeps the descriptor non-blocking under any timeout and waits for
-// readability itself, so MSG_WAITALL waits for all the bytes only on a
-// blocking socket; with a timeout (or MSG_DONTWAIT) it is a plain receive:
-// what is there once the first byte has come.
-function waitsForAll(mode: WaitMode): boolean {
-  return mode.deadline === null && !mode.nonblocking;
-}
-
-// MSG_WAITALL on a blocking socket: fill `dst` or stop at the end of the
-// stream; an error after some bytes arrived returns what came, as Linux does.
-async function recvAll(
-  s: StreamCore,
-  dst: Uint8Array,
-  mode: WaitMode,
-): Promise<number> {
-  let got = 0;
-  while (got < dst.length) {
-    let n: number;
-    try {
-      n = await s.recvInto(dst.subarray(got), mode);
-    } catch (e) {
-      if (got > 0 && e instanceof error && e.errno !== errno.EBADF) return got;
-      throw e;
-    }
-    if (n === 0) break;
-    got += n;
-  }
-  return got;
 }
