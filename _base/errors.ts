@@ -52,6 +52,38 @@ const GAI_STRERROR: Readonly<Record<number, string>> = {
   [-11]: "System error",
 };
 
+// glibc's EAI_* names by Linux value, for `code`.
+const GAI_NAME: Readonly<Record<number, string>> = {
+  [-1]: "EAI_BADFLAGS",
+  [-2]: "EAI_NONAME",
+  [-3]: "EAI_AGAIN",
+  [-4]: "EAI_FAIL",
+  [-5]: "EAI_NODATA",
+  [-6]: "EAI_FAMILY",
+  [-7]: "EAI_SOCKTYPE",
+  [-8]: "EAI_SERVICE",
+  [-9]: "EAI_ADDRFAMILY",
+  [-10]: "EAI_MEMORY",
+  [-11]: "EAI_SYSTEM",
+  [-12]: "EAI_OVERFLOW",
+};
+
+// The h_errno names, for `code`.
+const H_NAME: Readonly<Record<number, string>> = {
+  1: "HOST_NOT_FOUND",
+  2: "TRY_AGAIN",
+  3: "NO_RECOVERY",
+  4: "NO_DATA",
+};
+
+// errno names by number: the first in alphabetical order where two share a
+// number (EAGAIN, not EWOULDBLOCK), as Node.js spells them.
+const ERRNO_NAME: ReadonlyMap<number, string> = new Map(
+  Object.entries(ERRNO).sort(([a], [b]) => a < b ? 1 : -1).map(([k, v]) =>
+    [v, k] as const
+  ),
+);
+
 const H_STRERROR: Readonly<Record<number, string>> = {
   1: "Unknown host",
   2: "Host name lookup failure",
@@ -89,6 +121,16 @@ export class error extends Error {
   strerror: string;
 
   /**
+   * The errno's name as Node.js spells it (`"ECONNREFUSED"`), an `EAI_*`
+   * name for a `gaierror`, an h_errno name for an `herror`, `"ETIMEDOUT"`
+   * for a `timeout`; `"UNKNOWN"` when there is no number.
+   */
+  get code(): string {
+    const cls = this.constructor as typeof error;
+    return this.errno === null ? cls.codeless : cls.nameFor(this.errno);
+  }
+
+  /**
    * Builds the error as Python's `OSError(errno, strerror)` or `OSError(message)`.
    *
    * @param code An errno number, or the whole message when it is a string.
@@ -124,6 +166,16 @@ export class error extends Error {
   static textFor(code: number): string {
     return describe(STRERROR, code, "error");
   }
+
+  /** The name of an errno number of this class, for `code`. */
+  static nameFor(code: number): string {
+    return ERRNO_NAME.get(code) ?? "UNKNOWN";
+  }
+
+  /** `code` of an error of this class that has no number. */
+  static get codeless(): string {
+    return "UNKNOWN";
+  }
 }
 
 /**
@@ -157,6 +209,11 @@ export class herror extends error {
   static override textFor(code: number): string {
     return describe(H_STRERROR, code, "resolver error");
   }
+
+  /** The h_errno name, for `code`. */
+  static override nameFor(code: number): string {
+    return H_NAME[code] ?? "UNKNOWN";
+  }
 }
 
 /**
@@ -179,6 +236,11 @@ export class gaierror extends error {
   static override textFor(code: number): string {
     return describe(GAI_STRERROR, code, "error");
   }
+
+  /** The `EAI_*` name, for `code`. */
+  static override nameFor(code: number): string {
+    return GAI_NAME[code] ?? "UNKNOWN";
+  }
 }
 
 /**
@@ -195,6 +257,11 @@ export class timeout extends error {
   /** The name Python prints for this class. */
   static override get pythonName(): string {
     return "TimeoutError";
+  }
+
+  /** A timeout's `code`: `"ETIMEDOUT"`, as Node.js names it. */
+  static override get codeless(): string {
+    return "ETIMEDOUT";
   }
 }
 

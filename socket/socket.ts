@@ -1010,12 +1010,61 @@ export class Socket<A extends Address = Address>
     return this.#release();
   }
 
-  /** Python's repr, for `console.log`. */
+  /**
+   * CPython 3.11's repr: `<socket.socket fd=3, family=2, type=1, proto=0,
+   * laddr=('127.0.0.1', 8080)>`, with `raddr` when connected and `[closed]`
+   * once closed. `console.log(sock)` shows the same.
+   *
+   * @example
+   * ```ts
+   * import { socket } from "../mod.ts";
+   * using s = socket();
+   * s.bind(["127.0.0.1", 0]);
+   * console.log(String(s).startsWith("<socket.socket fd=")); // true
+   * ```
+   */
   toString(): string {
-    const fam = C.AddressFamily[this.#family] ?? this.#family;
-    const kind = C.SocketKind[this.#type] ?? this.#type;
-    return `<socket.socket fd=${this.fileno()}, family=${fam}, type=${kind}, proto=${this.#proto}>`;
+    const h = this.#h;
+    const open = h !== null && h.open && h.d.state !== "closed";
+    let out = `<socket.socket${open ? "" : " [closed]"} fd=${
+      open ? h.fd : -1
+    }, family=${this.#family}, type=${this.#type}, proto=${this.#proto}`;
+    if (open) {
+      const laddr = this.#sockname();
+      if (laddr !== "") out += `, laddr=${pyStr(laddr)}`;
+      try {
+        const raddr = this.#peername();
+        if (raddr !== "") out += `, raddr=${pyStr(raddr)}`;
+      } catch {
+        // Not connected: no raddr, as in CPython.
+      }
+    }
+    return out + ">";
   }
+
+  /** The repr, for Deno's `console.log`. */
+  [Symbol.for("Deno.customInspect")](): string {
+    return this.toString();
+  }
+
+  /** The repr, for Node's `util.inspect` and `console.log`. */
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return this.toString();
+  }
+}
+
+// Python's str() of an address: a tuple as its repr, a path as it is.
+function pyStr(a: Address): string {
+  if (typeof a === "string") return a;
+  const parts = a.map((v) => typeof v === "number" ? String(v) : pyQuote(v));
+  return `(${parts.join(", ")})`;
+}
+
+// Python's repr of a str (the quotes it picks; backslashes escaped).
+function pyQuote(s: string): string {
+  const q = s.includes("'") && !s.includes('"') ? '"' : "'";
+  const body = s.replaceAll("\\", "\\\\").replaceAll(q, `\\${q}`);
+  return `${q}${body}${q}`;
 }
 
 /**

@@ -171,3 +171,31 @@ Deno.test("internal helpers are not part of the public module", () => {
     assert.ok(!names.includes(internal), internal);
   }
 });
+
+Deno.test("error fields for JavaScript code: code as Node.js spells it, and cause", async () => {
+  const cases: Array<[socket.error, string]> = [
+    [new socket.error(111), "ECONNREFUSED"],
+    [new socket.error(11), "EAGAIN"],
+    [new socket.ConnectionResetError(104), "ECONNRESET"],
+    [new socket.gaierror(-2), "EAI_NONAME"],
+    [new socket.gaierror(-3), "EAI_AGAIN"],
+    [new socket.herror(1), "HOST_NOT_FOUND"],
+    [new socket.timeout("timed out"), "ETIMEDOUT"],
+    [osError(socket.errno.ETIMEDOUT), "ETIMEDOUT"],
+    [new socket.error("only a message"), "UNKNOWN"],
+  ];
+  for (const [e, code] of cases) assert.equal(e.code, code, e.message);
+  // A real failure: the refused connect carries the runtime's error.
+  using probe = socket.socket();
+  probe.bind(["127.0.0.1", 0]);
+  const port = probe.getsockname()[1];
+  probe.close();
+  using s = socket.socket();
+  const e = await s.connect(["127.0.0.1", port]).then(
+    () => null,
+    (err: unknown) => err,
+  );
+  assert.ok(e instanceof socket.ConnectionRefusedError);
+  assert.equal(e.code, "ECONNREFUSED");
+  assert.ok(e.cause !== undefined, "the runtime's error is kept as cause");
+});
