@@ -5,6 +5,8 @@
 import * as assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { FAMILIES, pair, sleep, text } from "./_helpers.ts";
+import { hasPython, skipReason } from "../_python.ts";
+import { runtime } from "../../_runtime/runtime.ts";
 
 const enc = new TextEncoder();
 
@@ -111,4 +113,40 @@ Deno.test("read path: results of many small reads pin no larger buffers", async 
     bytes += r.length;
   }
   assert.equal(held, bytes);
+});
+
+Deno.test("read path: 3,000 one-byte segments into a pending readline stay bounded", async () => {
+  if (runtime.name !== "deno") {
+    skipReason(
+      "one-byte segments memory",
+      "the child is a TypeScript program run by `deno run` with --expose-gc",
+    );
+    return;
+  }
+  if (!hasPython()) {
+    skipReason("one-byte segments memory", "python3 is missing (the peer)");
+    return;
+  }
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-all",
+      "--v8-flags=--expose-gc",
+      new URL("./_segments_child.ts", import.meta.url).pathname,
+    ],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  assert.ok(out.success, "the child failed");
+  const r = JSON.parse(new TextDecoder().decode(out.stdout).trim()) as {
+    before: number;
+    during: number;
+    length: number;
+  };
+  const grown = r.during - r.before;
+  console.log(`3000 one-byte segments buffered: ${grown} bytes held`);
+  assert.equal(r.length, 3001);
+  // Before the reused read buffer, each segment kept its 64 KiB read
+  // buffer alive (26 MB here).
+  assert.ok(grown < 4 * 2 ** 20, `${grown} bytes held`);
 });
