@@ -5,11 +5,9 @@
 
 import * as assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
-import { FAMILIES, pair, sleep, text } from "./_helpers.ts";
+import { INET, pair, sleep, text } from "./_helpers.ts";
 import { hasPython, runPython, skipReason } from "../_python.ts";
 import { runtime } from "../../_runtime/runtime.ts";
-
-const INET = FAMILIES[0] as (typeof FAMILIES)[number];
 
 function openFds(): number {
   return [...Deno.readDirSync("/proc/self/fd")].length;

@@ -4,7 +4,7 @@
 
 import * as assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
-import { FAMILIES, pair, sleep, text } from "./_helpers.ts";
+import { FAMILIES, INET, pair, sleep, text } from "./_helpers.ts";
 import { hasPython, skipReason } from "../_python.ts";
 import { runtime } from "../../_runtime/runtime.ts";
 
@@ -46,7 +46,7 @@ for (const fc of FAMILIES) {
 }
 
 Deno.test("read path: MSG_PEEK sees everything that has arrived, not only the first read's worth", async () => {
-  await using p = await pair(FAMILIES[0]!);
+  await using p = await pair(INET);
   const data = new Uint8Array(100_000).map((_, i) => i % 251);
   await p.client.sendall(data);
   // Let the bytes cross loopback into the receiver's kernel buffer.
@@ -58,7 +58,7 @@ Deno.test("read path: MSG_PEEK sees everything that has arrived, not only the fi
 });
 
 Deno.test("read path: two readers of one connection never see a false end of stream", async () => {
-  await using p = await pair(FAMILIES[0]!);
+  await using p = await pair(INET);
   using other = p.conn.dup();
   p.conn.settimeout(5);
   other.settimeout(5);
@@ -79,7 +79,7 @@ Deno.test("read path: two readers of one connection never see a false end of str
 });
 
 Deno.test("read path: readable takes nothing ahead; releasing or cancelling it loses nothing", async () => {
-  await using p = await pair(FAMILIES[0]!);
+  await using p = await pair(INET);
   const reader = p.conn.readable.getReader();
   await p.client.send("a");
   const first = await reader.read();
@@ -101,7 +101,7 @@ Deno.test("read path: readable takes nothing ahead; releasing or cancelling it l
 });
 
 Deno.test("read path: results of many small reads pin no larger buffers", async () => {
-  await using p = await pair(FAMILIES[0]!);
+  await using p = await pair(INET);
   p.client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1);
   let held = 0;
   let bytes = 0;
