@@ -1,18 +1,19 @@
 # The CPython side of the line-protocol section (bench/line.ts).
 #
 #   python3 bench/_line_peer.py server
-#   python3 bench/_line_peer.py client <recv|readline|bulk> <port> <amount>
+#   python3 bench/_line_peer.py client <lines|bulk> <port> <amount>
 #
 # The server answers each request line with one 64-byte reply line, and
 # "BULK <n>\n" with n bytes; a thread per connection, makefile("rb")
 # readline() for the requests. It prints its port, serves until its stdin
 # ends, then prints {} and exits.
 #
-# The client is CPython's own figure for the same workloads as
-# bench/_line_peer.ts: `amount` round trips (recv: recv(4096) until the reply
-# ends in a newline; readline: makefile("rb").readline()), or `amount`
-# makefile("rb").read(16 MiB) after a BULK request. It prints
-# {"us": [per round trip or read, in microseconds]}.
+# The client is CPython's own figure for the workloads of bench/_line_peer.ts,
+# written the same way: lines, `amount` round trips on each of two
+# connections in alternating blocks (recv(4096) until the reply ends in a
+# newline on one, makefile("rb").readline() on the other), printing
+# {"recv": [µs each], "readline": [µs each]}; bulk, `amount` times
+# makefile("rb").read(16 MiB) after a BULK request, printing {"us": [...]}.
 import json, os, socket, sys, threading, time
 
 REQUEST = b"PING 0123456789abcdef\n"
@@ -44,33 +45,50 @@ def server():
     print("{}", flush=True)
     os._exit(0)
 
+BLOCK = 250
+
+def recv_trip(s):
+    s.sendall(REQUEST)
+    data = s.recv(4096)
+    while not data.endswith(b"\n"):
+        more = s.recv(4096)
+        assert more
+        data += more
+    return data
+
 def client(mode, port, amount):
-    s = socket.create_connection(("127.0.0.1", port))
-    f = s.makefile("rb")
-    us = []
     now = time.perf_counter
-    for _ in range(amount):
-        t0 = now()
-        if mode == "bulk":
-            s.sendall(b"BULK %d\n" % BULK)
+    conn = socket.create_connection(("127.0.0.1", port))
+    f = conn.makefile("rb")
+    if mode == "bulk":
+        us = []
+        for _ in range(amount):
+            t0 = now()
+            conn.sendall(b"BULK %d\n" % BULK)
             data = f.read(BULK)
+            us.append((now() - t0) * 1e6)
             assert len(data) == BULK
-        elif mode == "readline":
-            s.sendall(REQUEST)
-            data = f.readline()
-            assert data == REPLY
-        else:
-            s.sendall(REQUEST)
-            data = s.recv(4096)
-            while not data.endswith(b"\n"):
-                more = s.recv(4096)
-                assert more
-                data += more
-            assert data == REPLY
-        us.append((now() - t0) * 1e6)
+        print(json.dumps({"us": us}))
+    else:
+        other = socket.create_connection(("127.0.0.1", port))
+        out = {"recv": [], "readline": []}
+        for b, done in enumerate(range(0, amount, BLOCK)):
+            n = min(BLOCK, amount - done)
+            for which in (("readline", "recv") if b % 2 else ("recv", "readline")):
+                us = out[which]
+                for _ in range(n):
+                    t0 = now()
+                    if which == "recv":
+                        data = recv_trip(other)
+                    else:
+                        conn.sendall(REQUEST)
+                        data = f.readline()
+                    us.append((now() - t0) * 1e6)
+                    assert data == REPLY
+        other.close()
+        print(json.dumps(out))
     f.close()
-    s.close()
-    print(json.dumps({"us": us}))
+    conn.close()
 
 if sys.argv[1] == "server":
     server()

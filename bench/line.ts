@@ -23,8 +23,7 @@ import {
   Server,
 } from "./_peers.ts";
 
-type Mode = "recv" | "readline" | "bulk";
-const MODES: readonly Mode[] = ["recv", "readline", "bulk"];
+type Mode = "lines" | "bulk";
 const CPYTHON = "CPython";
 
 interface Column {
@@ -33,24 +32,57 @@ interface Column {
   command(mode: Mode, port: number, amount: number): PeerCommand;
 }
 
-// One client run against a fresh server: the median of its timings after
-// the first tenth (at least the first one) is dropped.
-async function once(
+interface Figures {
+  recv: number;
+  readline: number;
+  /** readline ÷ recv, within the run. */
+  ratio: number;
+  bulk: number;
+}
+
+// The median of a run's timings after the first `1/drop` of them (at least
+// one) is dropped.
+const steady = (us: number[], drop: number): number =>
+  median(us.slice(Math.max(1, Math.floor(us.length / drop))));
+// A fresh connection's first bulk reads are slower (several times, on
+// CPython) while the kernel grows the receive window: a third is dropped.
+const BULK_DROP = 3;
+
+// One client run against a fresh server.
+async function once<T>(
   col: Column,
   mode: Mode,
   amount: number,
-): Promise<number> {
+): Promise<T> {
   const [server, port] = await Server.start(
     pythonPeer("./_line_peer.py", "server"),
   );
   try {
-    const { us } = await client<{ us: number[] }>(
-      col.command(mode, port, amount),
-    );
-    return median(us.slice(Math.max(1, Math.floor(us.length / 10))));
+    return await client<T>(col.command(mode, port, amount));
   } finally {
     await server.stop();
   }
+}
+
+async function round(
+  col: Column,
+  trips: number,
+  reads: number,
+): Promise<Figures> {
+  const lines = await once<{ recv: number[]; readline: number[] }>(
+    col,
+    "lines",
+    trips,
+  );
+  const bulk = await once<{ us: number[] }>(col, "bulk", reads);
+  const recv = steady(lines.recv, 10);
+  const readline = steady(lines.readline, 10);
+  return {
+    recv,
+    readline,
+    ratio: readline / recv,
+    bulk: steady(bulk.us, BULK_DROP),
+  };
 }
 
 /** Runs the line-protocol section. */
@@ -94,24 +126,20 @@ export async function run(quick: boolean): Promise<Section> {
   });
   const rounds = quick ? 3 : 5;
   const trips = quick ? 3_000 : 20_000;
-  const reads = quick ? 4 : 12;
+  const reads = quick ? 9 : 24;
   const loadBefore = loadAverage();
-  const all = new Map<string, Record<Mode, number[]>>(
-    cols.map((c) => [c.name, { recv: [], readline: [], bulk: [] }]),
-  );
+  const all = new Map<string, Figures[]>(cols.map((c) => [c.name, []]));
   for (let r = 0; r < rounds; r++) {
     for (const col of cols) {
-      // recv and readline take turns going first.
-      const order = r % 2 ? ["readline", "recv", "bulk"] as const : MODES;
-      for (const mode of order) {
-        all.get(col.name)![mode].push(
-          await once(col, mode, mode === "bulk" ? reads : trips),
-        );
-      }
+      all.get(col.name)!.push(await round(col, trips, reads));
     }
   }
-  const fig = (name: string, mode: Mode): number =>
-    median(all.get(name)![mode]);
+  const fig = (name: string, key: keyof Figures): number =>
+    median(all.get(name)!.map((f) => f[key]));
+  const spread = (name: string, key: keyof Figures): string => {
+    const xs = all.get(name)!.map((f) => f[key]);
+    return `${fmtRatio(Math.min(...xs))}-${fmtRatio(Math.max(...xs))}`;
+  };
   const cp = cols[cols.length - 1];
   const header = ["workload", ...cols.map((c) => c.name)];
   const rows = [
@@ -124,9 +152,9 @@ export async function run(quick: boolean): Promise<Section> {
       ...cols.map((c) => fig(c.name, "readline").toFixed(1)),
     ],
     [
-      "readline ÷ recv (time)",
+      "readline ÷ recv (time; rounds' range)",
       ...cols.map((c) =>
-        fmtRatio(fig(c.name, "readline") / fig(c.name, "recv"))
+        `${fmtRatio(fig(c.name, "ratio"))} (${spread(c.name, "ratio")})`
       ),
     ],
     [
@@ -140,7 +168,7 @@ export async function run(quick: boolean): Promise<Section> {
   ];
   const notes: string[] = [];
   for (const c of cols.filter((x) => x.pysocket)) {
-    const line = fig(c.name, "readline") / fig(c.name, "recv");
+    const line = fig(c.name, "ratio");
     const bulk = fig(c.name, "bulk") / fig(cp.name, "bulk");
     notes.push(
       `${c.name}: readline ${
@@ -155,9 +183,10 @@ export async function run(quick: boolean): Promise<Section> {
   notes.push(
     `Round trips: ${
       trips.toLocaleString("en-US")
-    } per run of a 22-byte request line (sendall) and a 64-byte reply line, ` +
-      "the first tenth dropped; recv: recv(4096) until the reply ends in a newline. " +
-      `Bulk: ${reads} reads per run of 16 MiB after a one-line request, the first dropped. ` +
+    } per run on each of two connections of one client, in alternating blocks of 250, ` +
+      "each a 22-byte request line (sendall) and a 64-byte reply line, read with recv(4096) until it ends in a newline on one connection, " +
+      'with makefile("rb").readline() on the other; the first tenth dropped; readline ÷ recv is taken within each run. ' +
+      `Bulk: ${reads} reads per run of 16 MiB, each after a one-line request, on one connection; the first third dropped (the kernel is still growing the receive window). ` +
       `Each run on a fresh connection to a fresh server; median of ${rounds} interleaved rounds. ` +
       `Load average ${loadBefore} before, ${loadAverage()} after.`,
   );
