@@ -265,12 +265,13 @@ export class StreamCore {
   /** Index of `byte` within the first `limit` buffered bytes, or -1. */
   indexOf(byte: number, limit: number): number {
     const end = this.#start + Math.min(limit, this.buffered);
-    const at = this.#store.subarray(this.#start, end).indexOf(byte);
-    return at;
+    // No view: the search runs on the store itself, from the first byte.
+    const at = this.#store.indexOf(byte, this.#start);
+    return at >= 0 && at < end ? at - this.#start : -1;
   }
 
   /** Takes up to `n` buffered bytes now, without waiting (may be empty). */
-  take(n: number): Uint8Array {
+  take(n: number): Uint8Array<ArrayBuffer> {
     const k = Math.min(n, this.buffered);
     const out = new Uint8Array(k);
     this.#copyOut(out, k, false);

@@ -177,6 +177,9 @@ export class SocketFileImpl implements SocketFile {
 
   // Up to `size` bytes, or everything to the end when `size` is negative.
   async #readBytes(size: number): Promise<Uint8Array> {
+    if (size > this.#carrySize && !this.#unbuffered) {
+      return await this.#readExactly(size);
+    }
     const want = size < 0 ? Infinity : size;
     while (this.#carrySize < want) {
       const chunk = await this.#stream.recv(
@@ -184,10 +187,33 @@ export class SocketFileImpl implements SocketFile {
         this.#owner.mode(),
       );
       if (chunk.length === 0) break;
-      this.#keep(chunk.slice());
+      this.#keep(chunk);
       if (this.#unbuffered) break;
     }
     return this.#takeCarry(want);
+  }
+
+  // `size` bytes (fewer at the end of the stream), received straight into
+  // the result. What came before a failure (a timeout) stays for the next
+  // read, as in Python's BufferedReader.
+  async #readExactly(size: number): Promise<Uint8Array> {
+    const out = new Uint8Array(size);
+    let got = this.#carrySize;
+    out.set(this.#takeCarry(got));
+    try {
+      while (got < size) {
+        const n = await this.#stream.recvInto(
+          out.subarray(got),
+          this.#owner.mode(),
+        );
+        if (n === 0) break;
+        got += n;
+      }
+    } catch (e) {
+      this.#keep(out.slice(0, got));
+      throw e;
+    }
+    return got === size ? out : out.slice(0, got);
   }
 
   // One line of bytes (with its `\n`), at most `limit` bytes when `limit` >= 0.
@@ -202,6 +228,8 @@ export class SocketFileImpl implements SocketFile {
         Math.min(room, this.#stream.buffered),
       );
       if (at >= 0) {
+        // The common case, a whole line already in the store: as it is.
+        if (carried === 0) return this.#stream.take(at + 1);
         this.#keep(this.#stream.take(at + 1));
         return this.#takeCarry(carried + at + 1);
       }

@@ -940,7 +940,8 @@ export class Socket<A extends Address = Address>
   async #pull(controller: ReadableByteStreamController): Promise<void> {
     const d = this.#desc();
     if (d.type === C.SOCK_DGRAM) {
-      controller.enqueue(await this.recv(READABLE_CHUNK));
+      // A datagram's bytes, in a buffer of the stream's own.
+      controller.enqueue((await this.recv(READABLE_CHUNK)).slice());
       return;
     }
     const s = this.#ops.connection(d);
