@@ -26,6 +26,7 @@ import type {
   StreamTarget,
 } from "./types.ts";
 export type * from "./types.ts";
+import type { ErrnoName } from "../_base/errors.ts";
 export { RuntimeError } from "./error.ts";
 import { RuntimeError } from "./error.ts";
 
@@ -198,8 +199,11 @@ class NodeStream implements StreamConn {
 
   #take(p: Uint8Array): number {
     let n = 0;
-    while (n < p.length && this.#queue.length > 0) {
-      const head = this.#queue[0];
+    for (
+      let head = this.#queue[0];
+      head !== undefined && n < p.length;
+      head = this.#queue[0]
+    ) {
       const k = Math.min(head.length, p.length - n);
       p.set(k === head.length ? head : head.subarray(0, k), n);
       n += k;
@@ -495,11 +499,9 @@ function numericHost(host: string): string {
   const found: string[] = [];
   const want = host.toLowerCase();
   for (const raw of text.split("\n")) {
-    const fields = raw.replace(/#.*/, "").trim().split(/\s+/);
-    if (fields.length < 2 || net.isIP(fields[0]) === 0) continue;
-    if (fields.slice(1).some((n) => n.toLowerCase() === want)) {
-      found.push(fields[0]);
-    }
+    const [ip, ...names] = raw.replace(/#.*/, "").trim().split(/\s+/);
+    if (ip === undefined || names.length === 0 || net.isIP(ip) === 0) continue;
+    if (names.some((n) => n.toLowerCase() === want)) found.push(ip);
   }
   const pick = found.find((a) => net.isIPv4(a)) ?? found[0];
   if (pick === undefined) {
@@ -646,7 +648,8 @@ function readTextFileSync(path: string): string | null {
     const code = (e as { code?: unknown }).code;
     if (code === "ENOENT" || code === "ENOTDIR") return null;
     throw new RuntimeError(
-      typeof code === "string" ? code : "UNKNOWN",
+      // An errno name as Node spells it; socket/errors.ts checks it.
+      typeof code === "string" ? code as ErrnoName : "UNKNOWN",
       "open",
       {
         cause: e,

@@ -45,7 +45,10 @@ function failed(e: unknown): void {
 }
 
 /** Whether the connection stays open after this request (and its headers). */
-function keepAliveOf(version: string, headers: string[]): boolean {
+function keepAliveOf(
+  version: string | undefined,
+  headers: string[],
+): boolean {
   let keep = version === "HTTP/1.1";
   for (const h of headers) {
     const colon = h.indexOf(":");

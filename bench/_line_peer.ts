@@ -161,7 +161,7 @@ async function timed(
 }
 
 if (import.meta.main) {
-  const [mode, portText, amountText, impl] = Deno.args;
+  const [mode = "", portText, amountText, impl] = Deno.args;
   const port = Number(portText);
   const amount = Number(amountText);
   const c = impl === "deno"

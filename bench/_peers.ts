@@ -90,7 +90,7 @@ export async function exists(cmd: string): Promise<boolean> {
 export interface PeerCommand {
   readonly cmd: string;
   readonly args: readonly string[];
-  readonly env?: Record<string, string>;
+  readonly env?: Record<string, string> | undefined;
 }
 
 /** A Deno peer script of bench/, run with the checkout `root`. */
@@ -171,7 +171,7 @@ export class Server {
   static async start(c: PeerCommand): Promise<[Server, number]> {
     const child = new Deno.Command(c.cmd, {
       args: [...c.args],
-      env: c.env,
+      ...(c.env ? { env: c.env } : {}),
       stdin: "piped",
       stdout: "piped",
       stderr: "inherit",
@@ -199,7 +199,7 @@ export class Server {
 export async function client<T>(c: PeerCommand): Promise<T> {
   const out = await new Deno.Command(c.cmd, {
     args: [...c.args],
-    env: c.env,
+    ...(c.env ? { env: c.env } : {}),
     stdin: "null",
     stdout: "piped",
     stderr: "inherit",
@@ -237,7 +237,8 @@ export async function clockTicks(): Promise<number> {
 export function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  const at = (i: number): number => s[i] ?? NaN;
+  return s.length % 2 ? at(mid) : (at(mid - 1) + at(mid)) / 2;
 }
 
 /** The machine's load averages, as `uptime` shows them. */

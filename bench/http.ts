@@ -56,14 +56,18 @@ async function loadTool(notes: string[]): Promise<Tool | null> {
   if ((asked === "ab" || asked === "wrk") && await exists(asked)) return asked;
   if (await exists("wrk")) return "wrk";
   if (await exists("ab")) return "ab";
-  for (const [pkg, tool] of [["wrk", "wrk"], ["apache2-utils", "ab"]]) {
+  const tools: ReadonlyArray<[string, Tool]> = [
+    ["wrk", "wrk"],
+    ["apache2-utils", "ab"],
+  ];
+  for (const [pkg, tool] of tools) {
     console.log(`(http: ${tool} missing; trying apt-get install ${pkg})`);
     const ok = await runs("apt-get", ["install", "-y", "-q", pkg]) ||
       (await runs("apt-get", ["update", "-q"]) &&
         await runs("apt-get", ["install", "-y", "-q", pkg]));
     if (ok && await exists(tool)) {
       notes.push(`${tool} installed with apt-get for this run`);
-      return tool as Tool;
+      return tool;
     }
   }
   return null;
@@ -196,8 +200,8 @@ async function measure(
       rps: got.requests / got.seconds,
       cpuPerRequest: (cpu1 - cpu0) / got.requests,
       failed: got.failed,
-      serverErrors: errors,
-      resets,
+      serverErrors: errors ?? 0,
+      resets: resets ?? 0,
     };
   } catch (e) {
     try {

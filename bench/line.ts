@@ -141,6 +141,7 @@ export async function run(quick: boolean): Promise<Section> {
     return `${fmtRatio(Math.min(...xs))}-${fmtRatio(Math.max(...xs))}`;
   };
   const cp = cols[cols.length - 1];
+  if (cp === undefined) throw new Error("line: no columns");
   const header = ["workload", ...cols.map((c) => c.name)];
   const rows = [
     [
