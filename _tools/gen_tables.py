@@ -125,17 +125,15 @@ type Row = readonly [
 
 const os: string = hostOS();
 
-declare const family: unique symbol;
-
 /**
  * The type of `AF_INET`: a number that also tells the type checker which
  * addresses a socket of this family takes and gives (`[host, port]`).
  */
-export type FamilyInet = number & { readonly [family]: "AF_INET" };
+export type FamilyInet = number & { readonly __family: "AF_INET" };
 /** The type of `AF_INET6` (addresses `[host, port, flowinfo, scope_id]`). */
-export type FamilyInet6 = number & { readonly [family]: "AF_INET6" };
+export type FamilyInet6 = number & { readonly __family: "AF_INET6" };
 /** The type of `AF_UNIX` (addresses are paths). */
-export type FamilyUnix = number & { readonly [family]: "AF_UNIX" };
+export type FamilyUnix = number & { readonly __family: "AF_UNIX" };
 
 /** Which column of a `Row` holds this host's values. */
 const column: 0 | 1 | 2 = os === "darwin"
