@@ -676,6 +676,13 @@ const Deno = {
   remove: (p: string | URL, o: { recursive?: boolean } = {}) =>
     fs.promises.rm(p, { recursive: o.recursive === true }),
   statSync: (p: string | URL) => fileInfo(fs.statSync(p)),
+  readDirSync: (p: string | URL) =>
+    fs.readdirSync(p, { withFileTypes: true }).map((e) => ({
+      name: e.name,
+      isFile: e.isFile(),
+      isDirectory: e.isDirectory(),
+      isSymlink: e.isSymbolicLink(),
+    })),
   stat: async (p: string | URL) => fileInfo(await fs.promises.stat(p)),
   utime: (p: string | URL, atime: number | Date, mtime: number | Date) =>
     fs.promises.utimes(p, atime, mtime),
