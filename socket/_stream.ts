@@ -337,10 +337,11 @@ export class StreamCore {
   #readBuffer(want: number): Uint8Array {
     let buf = this.#readBuf;
     if (buf === null || (buf.length < want && buf.length < READ_MAX)) {
-      const size = Math.min(
-        READ_MAX,
-        Math.max(READ_MIN, buf === null ? 0 : buf.length * 2),
-      );
+      // A first small receive (an idle connection's pending recv(1024))
+      // gets a small buffer; it grows when reads want more.
+      const size = buf === null
+        ? Math.min(READ_MIN, Math.max(want, 1024))
+        : Math.min(READ_MAX, Math.max(READ_MIN, buf.length * 2));
       buf = this.#readBuf = new Uint8Array(size);
     }
     return want < buf.length ? buf.subarray(0, want) : buf;
