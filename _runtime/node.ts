@@ -1,11 +1,11 @@
-// The runtime boundary of _runtime/deno.ts, on Node.js: node:net, node:dgram,
-// node:dns, node:fs and node:os. The npm build swaps this file in for
-// deno.ts. Exports, their names and their signatures are the same as deno.ts's
-// (npm/runtime_parity.ts checks that), and errors are let through as Node
-// makes them: their `code` ("ECONNREFUSED", ...) is what socket/errors.ts
-// maps. Where Node's error would not say what Deno's says, an error with
-// Deno's class name (`BadResource`, `NotFound`, `TimedOut`) is made here.
+// The Node.js side of the runtime port (types.ts), on node:net, node:dgram,
+// node:dns, node:fs, node:os and node:worker_threads. The npm build swaps
+// this file in for deno.ts. It uses only Node's public APIs (so it runs on
+// Bun too), speaks in plain objects and fails only with `RuntimeError`s:
+// the errno name Node gives as `err.code` (`ECONNREFUSED`, ...) becomes the
+// RuntimeError's code, Node's error its cause.
 
+import { RuntimeError } from "./error.ts";
 import type {
   Capabilities,
   ConnectOptions,
@@ -16,6 +16,7 @@ import type {
   DnsQueryOptions,
   DnsRecordType,
   InterfaceAddress,
+  ListenOptions,
   MulticastMembership,
   PermissionQuery,
   PermissionState,
@@ -28,61 +29,331 @@ import type {
 export type * from "./types.ts";
 import type { ErrnoName } from "../_base/errors.ts";
 export { RuntimeError } from "./error.ts";
-import { RuntimeError } from "./error.ts";
 
-import * as dc from "node:diagnostics_channel";
 import * as dgram from "node:dgram";
 import * as dns from "node:dns";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { Worker } from "node:worker_threads";
+
+// ----------------------------------------------------------------- errors
+
+// Node's own codes (not errnos) for conditions the socket code knows by
+// their errno: a write after end is a broken pipe, a call on a destroyed or
+// closed socket is on a bad descriptor, an argument Node refuses is invalid.
+const ERRNO_FOR_NODE_CODE: Readonly<Record<string, ErrnoName>> = {
+  ERR_STREAM_WRITE_AFTER_END: "EPIPE",
+  ERR_STREAM_DESTROYED: "EBADF",
+  ERR_SOCKET_CLOSED: "EBADF",
+  ERR_SOCKET_DGRAM_NOT_RUNNING: "EBADF",
+  ERR_SERVER_NOT_RUNNING: "EBADF",
+  ERR_SOCKET_DGRAM_IS_CONNECTED: "EISCONN",
+  ERR_SOCKET_DGRAM_NOT_CONNECTED: "ENOTCONN",
+  ERR_SOCKET_BAD_PORT: "EINVAL",
+  ERR_INVALID_ARG_TYPE: "EINVAL",
+  ERR_INVALID_ARG_VALUE: "EINVAL",
+  ERR_INVALID_IP_ADDRESS: "EINVAL",
+  ERR_OUT_OF_RANGE: "EINVAL",
+};
+
+/**
+ * Node's error (or anything thrown) as a `RuntimeError` of `syscall`: the
+ * errno name Node gives as `code`, `UNKNOWN` where it gives none, and Node's
+ * error as `cause`. Exported for the adapter's own tests only.
+ */
+export function translate(e: unknown, syscall: string): RuntimeError {
+  if (e instanceof RuntimeError) return e;
+  if (!(e instanceof Error)) {
+    return new RuntimeError("UNKNOWN", syscall, {
+      cause: e,
+      message: String(e),
+    });
+  }
+  const code = (e as { code?: unknown }).code;
+  const mapped = typeof code !== "string"
+    ? undefined
+    : ERRNO_FOR_NODE_CODE[code] ??
+      // An errno name as Node spells it; socket/errors.ts checks it.
+      (/^E[A-Z0-9]+$/.test(code) ? code as ErrnoName : undefined);
+  return new RuntimeError(mapped ?? "UNKNOWN", syscall, {
+    cause: e,
+    message: e.message,
+  });
+}
+
+/** Runs `f`, translating what it throws. */
+function attempt<T>(syscall: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    throw translate(e, syscall);
+  }
+}
+
+function badDescriptor(syscall: string): RuntimeError {
+  return new RuntimeError("EBADF", syscall, { message: "Bad file descriptor" });
+}
+
+function unbracket(host: string): string {
+  return host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+}
+
+// ----------------------------------------------------- binding in the call
+
+// The port binds in the call (listenStream, listenDatagram): Python's bind()
+// takes the port at once, getsockname() shows it, and EADDRINUSE is thrown
+// there. Node.js binds a TCP server that is given a host only once
+// dns.lookup has answered, on a later tick, even for a numeric address, and
+// it reports any listen() failure as an 'error' event on a later tick; Bun
+// binds its UDP sockets on a later tick. No public API binds in the call or
+// waits for a later tick. So where the runtime did not bind in the call,
+// the same bind is made in a helper thread while this one waits for it
+// (Atomics.wait): the kernel's own answer, the port it gave or why it
+// refused, comes back in the call. The helper lets its socket go before it
+// answers, and this thread binds that port for real, on the next tick (the
+// look-up's answer is queued before anything the caller does next, so a
+// connect of this process reaches the listener). A port taken by another
+// process in between fails the real bind: that error goes to the next
+// accept or receive. Names are resolved in the helper too (getaddrinfo, as
+// the system resolves them), because Node has no synchronous look-up.
+//
+// Until that tick the kernel does not know of the bind, so a second bind of
+// this process in the same tick (a listener, then another bind to its
+// address) would be let through by the helper. The binds still pending are
+// kept here and a new one is checked against them with Linux's rules (the
+// same port and overlapping addresses, unless both share it: SO_REUSEPORT
+// for TCP, SO_REUSEADDR for UDP); a port the helper offers that a pending
+// bind has is asked for again.
+
+/** A bind this thread has made that the kernel has not seen yet. */
+interface PendingBind {
+  readonly transport: "tcp" | "udp" | "unix";
+  /** A numeric host, or a Unix path. */
+  readonly host: string;
+  readonly port: number;
+  readonly shared: boolean;
+  readonly v6only: boolean;
+}
+
+const pendingBinds = new Set<PendingBind>();
+
+function isWildcard(host: string): boolean {
+  return host === "0.0.0.0" || host === "::";
+}
+
+// Whether two binds would cover a common address: the same one, or a
+// wildcard of the family (a dual-stack `::` covers IPv4 too).
+function overlap(a: PendingBind, b: PendingBind): boolean {
+  if (a.transport === "unix") return a.host === b.host;
+  const a6 = a.host.includes(":");
+  if (a6 === b.host.includes(":")) {
+    return a.host === b.host || isWildcard(a.host) || isWildcard(b.host);
+  }
+  const v6 = a6 ? a : b;
+  return v6.host === "::" && !v6.v6only;
+}
+
+function pendingConflict(bind: PendingBind): boolean {
+  for (const p of pendingBinds) {
+    if (
+      p.transport === bind.transport && p.port === bind.port &&
+      !(p.shared && bind.shared) && overlap(p, bind)
+    ) return true;
+  }
+  return false;
+}
+
+function addressInUse(): RuntimeError {
+  return new RuntimeError("EADDRINUSE", "bind", {
+    message: "Address already in use",
+  });
+}
+
+/**
+ * Binds `bind` in the helper thread: resolves to the port the kernel gave
+ * (one no pending bind has), or throws why it refused.
+ */
+function probeBind(
+  bind: PendingBind,
+  request: (port: number) => object,
+): number {
+  if (pendingConflict(bind)) throw addressInUse();
+  for (let tries = 0; tries < 8; tries++) {
+    const port = askHelper(request(bind.port), "bind").port ?? 0;
+    if (bind.port !== 0 || !pendingConflict({ ...bind, port })) return port;
+  }
+  throw addressInUse();
+}
+
+// CommonJS, run as a worker's eval'd source (no file to ship or find). Its
+// answer goes through a shared buffer: a state word, a length, JSON bytes;
+// each answer carries its request's id, so a late one is never taken for
+// the answer to a later request.
+const HELPER_SOURCE = `"use strict";
+const { parentPort, workerData } = require("node:worker_threads");
+const dgram = require("node:dgram");
+const dns = require("node:dns");
+const net = require("node:net");
+const state = new Int32Array(workerData, 0, 2);
+const body = new Uint8Array(workerData, 8);
+let current = 0;
+function answer(id, reply) {
+  const bytes = new TextEncoder().encode(JSON.stringify({ ...reply, id }));
+  const n = Math.min(bytes.length, body.length);
+  body.set(bytes.subarray(0, n));
+  Atomics.store(state, 1, n);
+  Atomics.store(state, 0, 1);
+  Atomics.notify(state, 0);
+}
+function failure(e) {
+  const code = e !== null && typeof e === "object" && typeof e.code === "string"
+    ? e.code : "UNKNOWN";
+  return { error: { code, message: String((e && e.message) || e) } };
+}
+process.on("uncaughtException", (e) => answer(current, failure(e)));
+const ops = {
+  lookup(m, done, fail) {
+    dns.lookup(m.host, { all: true }, (err, list) =>
+      err ? fail(err) : done({ addresses: list.map((a) => a.address) }));
+  },
+  tcp(m, done, fail) {
+    const server = net.createServer();
+    server.once("error", fail);
+    server.listen(m.listen, () => {
+      const a = server.address();
+      const port = a !== null && typeof a === "object" ? a.port : 0;
+      server.close(() => done({ port }));
+    });
+  },
+  udp(m, done, fail) {
+    const sock = dgram.createSocket(m.socket);
+    sock.once("error", (e) => {
+      try { sock.close(); } catch {}
+      fail(e);
+    });
+    sock.bind(m.bind, () => {
+      const port = sock.address().port;
+      sock.close(() => done({ port }));
+    });
+  },
+};
+parentPort.on("message", (m) => {
+  current = m.id;
+  const done = (reply) => answer(m.id, reply);
+  const fail = (e) => answer(m.id, failure(e));
+  try { ops[m.op](m, done, fail); } catch (e) { fail(e); }
+});
+`;
+
+/** What the helper answers. */
+interface HelperReply {
+  readonly id: number;
+  readonly port?: number;
+  readonly addresses?: string[];
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
+// Long enough for a look-up that goes through every name server's timeout.
+const HELPER_TIMEOUT_MS = 60_000;
+
+let helper: {
+  worker: Worker;
+  state: Int32Array;
+  body: Uint8Array;
+  requests: number;
+} | null = null;
+
+/** Sends `request` to the helper thread and waits for its answer. */
+function askHelper(request: object, syscall: string): HelperReply {
+  if (helper === null) {
+    const shared = new SharedArrayBuffer(8 + 64 * 1024);
+    const worker = attempt(
+      syscall,
+      () =>
+        // No preloads of this process's (--import, --require): the helper
+        // needs none.
+        new Worker(HELPER_SOURCE, {
+          eval: true,
+          workerData: shared,
+          execArgv: [],
+        }),
+    );
+    // An idle helper never keeps the process alive.
+    worker.unref();
+    helper = {
+      worker,
+      state: new Int32Array(shared, 0, 2),
+      body: new Uint8Array(shared, 8),
+      requests: 0,
+    };
+  }
+  const h = helper;
+  const id = ++h.requests;
+  const deadline = Date.now() + HELPER_TIMEOUT_MS;
+  Atomics.store(h.state, 0, 0);
+  h.worker.postMessage({ ...request, id });
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0 || Atomics.wait(h.state, 0, 0, left) === "timed-out") {
+      // Stuck (a look-up that never ends): the next call starts a new one.
+      void h.worker.terminate();
+      helper = null;
+      throw new RuntimeError("ETIMEDOUT", syscall, {
+        message: `${syscall}: no answer from the helper thread`,
+      });
+    }
+    // A copy: TextDecoder does not read shared memory.
+    const text = new TextDecoder().decode(
+      h.body.slice(0, Atomics.load(h.state, 1)),
+    );
+    const reply = JSON.parse(text) as HelperReply;
+    if (reply.id !== id) {
+      // A late answer to an earlier request: wait for this one's.
+      Atomics.store(h.state, 0, 0);
+      continue;
+    }
+    if (reply.error !== undefined) {
+      const cause = Object.assign(new Error(reply.error.message), {
+        code: reply.error.code,
+      });
+      throw translate(cause, syscall);
+    }
+    return reply;
+  }
+}
+
+// What getaddrinfo says of a name that does not exist. The port's word for
+// it is ENOENT (as the Deno adapter's NotFound): the socket code turns that
+// into gaierror EAI_NONAME.
+const NAME_NOT_FOUND = new Set(["ENOTFOUND", "ENODATA", "EAI_NODATA"]);
+
+/**
+ * `host` as a numeric address: a name is resolved as the system resolves
+ * it, IPv4 first (the port gives no family; the socket code checks it).
+ */
+function numericHost(host: string, syscall: string): string {
+  const bare = unbracket(host);
+  if (net.isIP(bare) !== 0) return bare;
+  let found: string[];
+  try {
+    found = askHelper({ op: "lookup", host: bare }, syscall).addresses ?? [];
+  } catch (e) {
+    const code = e instanceof RuntimeError ? String(e.code) : "";
+    if (!NAME_NOT_FOUND.has(code)) throw e;
+    found = [];
+  }
+  const pick = found.find((a) => net.isIPv4(a)) ?? found[0];
+  if (pick === undefined) {
+    throw new RuntimeError("ENOENT", syscall, {
+      message: `${bare}: name or service not known`,
+    });
+  }
+  return pick;
+}
 
 // ---------------------------------------------------------------- streams
-
-/** An error named as Deno names it, with the errno code Node would use. */
-function runtimeError(name: string, code: string, message: string): Error {
-  const e = new Error(message) as Error & { code: string };
-  e.name = name;
-  e.code = code;
-  return e;
-}
-
-function badResource(): Error {
-  return runtimeError("BadResource", "EBADF", "Bad resource ID");
-}
-
-// Node reports use after end or destroy with its own codes; Deno (and the
-// socket code) speak of a broken pipe and a closed resource. A system error
-// is passed on with its code and message but without Node's numeric
-// `errno` (negative, libuv's), which the socket code would take for one of
-// its own errors.
-function normalizeError(e: unknown): unknown {
-  const code = (e as { code?: unknown } | null)?.code;
-  if (
-    e instanceof Error && typeof code === "string" &&
-    typeof (e as { errno?: unknown }).errno === "number"
-  ) {
-    const plain = runtimeError(e.name, code, e.message);
-    plain.cause = e;
-    return plain;
-  }
-  if (code === "ERR_STREAM_WRITE_AFTER_END") {
-    return runtimeError("BrokenPipe", "EPIPE", "Broken pipe");
-  }
-  if (code === "ERR_STREAM_DESTROYED" || code === "ERR_SOCKET_CLOSED") {
-    return badResource();
-  }
-  return e;
-}
-
-function tcpAddr(host: string | undefined, port: number | undefined) {
-  return {
-    transport: "tcp",
-    hostname: host ?? "",
-    port: port ?? 0,
-  } as const;
-}
 
 // Reads pull, as Deno's do: a connection reads from the kernel only while
 // a read() waits, one chunk per read. Its sockets stay paused (a readable
@@ -91,7 +362,7 @@ function tcpAddr(host: string | undefined, port: number | undefined) {
 // callback. Two things depend on that:
 //
 // - Unread bytes stay in the kernel, where they push back on the sender,
-//   and closing with unread bytes resets the connection as it does on Deno.
+//   and closing with unread bytes resets the connection, as on Linux.
 //   Bytes Node has read that no read() took yet (a chunk larger than the
 //   read) are still unread to the peer: close() then resets on purpose.
 // - A reset is reported as one. libuv ends a read callback's loop with a
@@ -111,10 +382,19 @@ function tcpAddr(host: string | undefined, port: number | undefined) {
 // The size of libuv's reads on a stream (its suggested buffer size).
 const READ_SIZE = 64 * 1024;
 
+function tcpAddr(host: string | undefined, port: number | undefined) {
+  return {
+    transport: "tcp",
+    hostname: host ?? "",
+    port: port ?? 0,
+  } as const;
+}
+
 class NodeStream implements StreamConn {
   readonly #sock: net.Socket;
   readonly localAddr: RuntimeAddr;
-  readonly remoteAddr: RuntimeAddr;
+  readonly #unixRemote: string | null;
+  #remote: RuntimeAddr | null = null;
   readonly #tcp: boolean;
   readonly #queue: Uint8Array[] = [];
   #queued = 0;
@@ -131,11 +411,20 @@ class NodeStream implements StreamConn {
     }
     | null = null;
 
-  constructor(sock: net.Socket, local: RuntimeAddr, remote: RuntimeAddr) {
+  // Node does not report Unix socket addresses: the listener's path is the
+  // accepted end's local address and the connected end's remote address;
+  // the other end is unnamed (""). A TCP peer's address is asked for only
+  // when first needed (see stillConnected).
+  constructor(
+    sock: net.Socket,
+    unix: { local: string; remote: string } | null,
+  ) {
     this.#sock = sock;
-    this.localAddr = local;
-    this.remoteAddr = remote;
-    this.#tcp = local.transport === "tcp";
+    this.#tcp = unix === null;
+    this.#unixRemote = unix?.remote ?? null;
+    this.localAddr = unix === null
+      ? tcpAddr(sock.localAddress, sock.localPort)
+      : { transport: "unix", path: unix.local };
     sock.on("end", () => {
       this.#eof = true;
       this.#settle();
@@ -145,9 +434,35 @@ class NodeStream implements StreamConn {
       this.#settle();
     });
     sock.on("close", () => {
-      if (!this.#eof) this.#error ??= badResource();
+      if (!this.#eof) this.#error ??= badDescriptor("recv");
       this.#settle();
     });
+  }
+
+  get remoteAddr(): RuntimeAddr {
+    if (this.#remote === null) {
+      this.#remote = this.#unixRemote !== null
+        ? { transport: "unix", path: this.#unixRemote }
+        : tcpAddr(this.#sock.remoteAddress, this.#sock.remotePort);
+    }
+    return this.#remote;
+  }
+
+  /**
+   * Whether the connection is still there for accept() to hand out. Node
+   * accepts from the kernel as connections arrive, not when asked; one reset
+   * since then is skipped, as the Deno adapter's accept (which takes it from
+   * the kernel only when asked) skips it. Node asks the kernel for the
+   * peer's address the first time `remoteAddress` is read, and a reset
+   * connection has none (ENOTCONN), so it is read here first.
+   */
+  stillConnected(): boolean {
+    if (!this.#tcp) return true;
+    if (this.#error !== null || this.#sock.destroyed) return false;
+    if (this.#remote !== null) return true;
+    if (this.#sock.remoteAddress === undefined) return false;
+    void this.remoteAddr;
+    return true;
   }
 
   // Takes what Node has read for the waiting read(), or asks Node to read
@@ -190,7 +505,7 @@ class NodeStream implements StreamConn {
     if (w === null || this.#queued > 0) return;
     if (this.#error !== null) {
       this.#waiter = null;
-      w.reject(normalizeError(this.#error));
+      w.reject(translate(this.#error, "recv"));
     } else if (this.#eof) {
       this.#waiter = null;
       w.resolve(null);
@@ -217,12 +532,14 @@ class NodeStream implements StreamConn {
   read(p: Uint8Array): Promise<number | null> {
     if (this.#waiter !== null) {
       return Promise.reject(
-        runtimeError("Busy", "EBUSY", "a read is already pending"),
+        new RuntimeError("EBUSY", "recv", {
+          message: "a read is already pending",
+        }),
       );
     }
     if (this.#queued > 0) return Promise.resolve(this.#take(p));
     if (this.#error !== null) {
-      return Promise.reject(normalizeError(this.#error));
+      return Promise.reject(translate(this.#error, "recv"));
     }
     if (this.#eof) return Promise.resolve(null);
     if (p.length === 0) return Promise.resolve(0);
@@ -232,27 +549,24 @@ class NodeStream implements StreamConn {
     });
   }
 
-  /**
-   * Whether the connection is still there for accept() to hand out: Deno's
-   * accept asks the kernel for the peer's address, which a connection reset
-   * since it arrived no longer has (`ENOTCONN`), and skips it.
-   */
-  stillConnected(): boolean {
-    if (!this.#tcp) return true;
-    return this.#error === null && !this.#sock.destroyed &&
-      peerName(this.#sock) !== null;
+  // After our close() a call is on a closed descriptor; after a reset or
+  // another failure the connection is gone, which Linux reports as EPIPE.
+  #gone(syscall: string): RuntimeError {
+    return this.#closedHere
+      ? badDescriptor(syscall)
+      : new RuntimeError("EPIPE", syscall, { message: "Broken pipe" });
   }
 
-  // After our close() a call is on a closed resource; after a reset or
-  // another failure the connection is gone, which Linux reports as EPIPE.
-  #gone(): Error {
-    return this.#closedHere
-      ? badResource()
-      : runtimeError("BrokenPipe", "EPIPE", "Broken pipe");
+  // Bun fails the writes still queued on a connection that has gone with
+  // ECANCELED, after the 'error' event that says why it went: the write
+  // fails for that reason, as it does on Node.js and Linux.
+  #cancelled(err: unknown, syscall: string): unknown {
+    if ((err as { code?: unknown } | null)?.code !== "ECANCELED") return err;
+    return this.#error ?? this.#gone(syscall);
   }
 
   write(p: Uint8Array): Promise<number> {
-    if (this.#sock.destroyed) return Promise.reject(this.#gone());
+    if (this.#sock.destroyed) return Promise.reject(this.#gone("send"));
     if (p.length === 0) return Promise.resolve(0);
     // Resolves once Node has handed the bytes to the kernel, so the caller
     // may reuse `p`, and a full send buffer holds the writer back.
@@ -260,30 +574,30 @@ class NodeStream implements StreamConn {
       this.#sock.write(p, (err?: Error | null) => {
         // Node may call back without an error for a write that a reset or
         // a destroy cut short (the error goes to the 'error' event).
-        if (!err && this.#sock.destroyed && this.#sock.writableLength > 0) {
-          err = (this.#error as Error | null) ?? this.#gone();
+        let failure: unknown = this.#cancelled(err ?? null, "send");
+        if (failure === null && this.#sock.destroyed) {
+          if (this.#error !== null) failure = this.#error;
+          else if (this.#sock.writableLength > 0) failure = this.#gone("send");
         }
-        if (!err && this.#sock.destroyed && this.#error !== null) {
-          err = this.#error as Error;
-        }
-        if (err) reject(normalizeError(err));
+        if (failure !== null) reject(translate(failure, "send"));
         else resolve(p.length);
       });
     });
   }
 
   closeWrite(): Promise<void> {
-    if (this.#sock.destroyed) return Promise.reject(this.#gone());
+    if (this.#sock.destroyed) return Promise.reject(this.#gone("shutdown"));
     return new Promise((resolve, reject) => {
       this.#sock.end((err?: Error | null) => {
-        if (err) reject(normalizeError(err));
+        const failure = this.#cancelled(err ?? null, "shutdown");
+        if (failure !== null) reject(translate(failure, "shutdown"));
         else resolve();
       });
     });
   }
 
   close(): void {
-    if (this.#closedHere) throw badResource();
+    if (this.#closedHere) throw badDescriptor("close");
     this.#closedHere = true;
     // Linux resets a connection closed with unread data. Node may have read
     // that data out of the kernel (a chunk longer than the read that asked
@@ -302,264 +616,207 @@ class NodeStream implements StreamConn {
   }
 
   setNoDelay(on: boolean): void {
-    if (this.#tcp) this.#sock.setNoDelay(on);
+    if (this.#tcp) attempt("setsockopt", () => this.#sock.setNoDelay(on));
   }
 
   setKeepAlive(on: boolean): void {
-    if (this.#tcp) this.#sock.setKeepAlive(on);
+    if (this.#tcp) attempt("setsockopt", () => this.#sock.setKeepAlive(on));
   }
-}
-
-// The peer's address as the kernel has it now, `null` when it has none
-// (ENOTCONN: the connection was reset). Node keeps the first answer of
-// `remoteAddress`, so this asks the socket's handle, whose getpeername()
-// is what that getter calls; where the handle has none (a Node.js that
-// changed it), the kept answer is used.
-function peerName(sock: net.Socket): string | null {
-  const handle = (sock as unknown as {
-    _handle?: { getpeername?: (out: { address?: string }) => number } | null;
-  })._handle;
-  if (typeof handle?.getpeername !== "function") {
-    return sock.remoteAddress ?? null;
-  }
-  const out: { address?: string } = {};
-  return handle.getpeername(out) === 0 ? out.address ?? "" : null;
-}
-
-// Node does not report Unix socket addresses: the listener's path is the
-// accepted end's local address and the connected end's remote address; the
-// other end is unnamed ("", where Deno gives null).
-function streamOf(
-  sock: net.Socket,
-  unix: { local: string; remote: string } | null,
-): NodeStream {
-  if (unix !== null) {
-    return new NodeStream(
-      sock,
-      { transport: "unix", path: unix.local },
-      { transport: "unix", path: unix.remote },
-    );
-  }
-  return new NodeStream(
-    sock,
-    tcpAddr(sock.localAddress, sock.localPort),
-    tcpAddr(sock.remoteAddress, sock.remotePort),
-  );
 }
 
 class NodeListener implements StreamListener {
   readonly #server: net.Server;
   readonly addr: RuntimeAddr;
-  readonly #unixPath: string | null;
   readonly #ready: NodeStream[] = [];
   readonly #waiters: {
     resolve: (c: StreamConn) => void;
     reject: (e: unknown) => void;
   }[] = [];
   #closed = false;
+  // The bind made after the helper's answer failed: every accept gets it.
+  #broken: RuntimeError | null = null;
+  // A failed accept of Node's (EMFILE, ...): the next accept gets it.
+  #failure: RuntimeError | null = null;
 
   constructor(server: net.Server, addr: RuntimeAddr, unixPath: string | null) {
     this.#server = server;
     this.addr = addr;
-    this.#unixPath = unixPath;
-    // Wrapped at once: the addresses are read while the socket is open (a
-    // peer may reset before the accept), and errors have a listener.
+    // Wrapped at once, so that errors have a listener.
     server.on("connection", (sock: net.Socket) => {
-      // Reset before Node accepted it: there is no peer address, and Deno
-      // would not hand it out either (its accept skips such connections).
-      if (sock.remoteAddress === undefined && this.#unixPath === null) {
-        sock.on("error", () => {});
-        sock.destroy();
+      const conn = new NodeStream(
+        sock,
+        unixPath === null ? null : { local: unixPath, remote: "" },
+      );
+      if (this.#closed) {
+        conn.close();
         return;
       }
-      const conn = this.#wrap(sock);
       const w = this.#waiters.shift();
-      if (w) w.resolve(conn);
-      else this.#ready.push(conn);
+      if (w === undefined) this.#ready.push(conn);
+      else if (conn.stillConnected()) w.resolve(conn);
+      else {
+        this.#waiters.unshift(w);
+        conn.close();
+      }
+    });
+    server.on("error", (e: unknown) => {
+      const bound = server.listening;
+      const err = translate(e, bound ? "accept" : "bind");
+      if (!bound) this.#broken = err;
+      const waiters = this.#waiters.splice(0);
+      for (const w of waiters) w.reject(err);
+      if (bound && waiters.length === 0) this.#failure = err;
     });
   }
 
   accept(): Promise<StreamConn> {
-    if (this.#closed) return Promise.reject(badResource());
-    // Node accepts from the kernel as connections arrive, not when asked.
-    // One reset since then is skipped here, as Deno's accept (which takes
-    // it from the kernel only now) skips it: so the outcome depends on when
-    // the reset came relative to this call, not to Node's event loop.
+    if (this.#closed) return Promise.reject(badDescriptor("accept"));
     for (let conn; (conn = this.#ready.shift()) !== undefined;) {
       if (conn.stillConnected()) return Promise.resolve(conn);
       conn.close();
+    }
+    if (this.#broken !== null) return Promise.reject(this.#broken);
+    const failure = this.#failure;
+    if (failure !== null) {
+      this.#failure = null;
+      return Promise.reject(failure);
     }
     return new Promise((resolve, reject) => {
       this.#waiters.push({ resolve, reject });
     });
   }
 
-  #wrap(sock: net.Socket): NodeStream {
-    const path = this.#unixPath;
-    return streamOf(sock, path === null ? null : { local: path, remote: "" });
-  }
-
   close(): void {
-    if (this.#closed) throw badResource();
+    if (this.#closed) throw badDescriptor("close");
     this.#closed = true;
     this.#server.close();
     for (const conn of this.#ready.splice(0)) conn.close();
-    for (const w of this.#waiters.splice(0)) w.reject(badResource());
+    for (const w of this.#waiters.splice(0)) w.reject(badDescriptor("accept"));
   }
 }
 
-// Node's Server.listen() binds and listens in the calling tick when it has
-// nothing to look up: for a Unix path, and for TCP without a host. Given a
-// host, even a numeric one, it first goes through dns.lookup, which answers
-// on a later tick. So a TCP listen is made without a host and this server's
-// `_listen2` (the step Node keeps under that name for wrapping) is given the
-// numeric address to bind. The outcome is known when listen() returns: the
-// server has an address, or the failure was published on the documented
-// `net.server.listen` tracing channel (Node emits the same error as an
-// 'error' event on the next tick, which is absorbed).
-type Listen2 = (
-  this: net.Server,
-  address: string | null,
-  port: number,
-  addressType: number,
-  backlog: number | undefined,
-  fd: number | undefined,
-  flags: number | undefined,
-) => void;
-
-const LISTEN_ERROR = "tracing:net.server.listen:error";
-
-/** Binds and listens at once, as Deno's listen does. */
-function listenStream(
-  target: StreamTarget,
-  options: { readonly reusePort?: boolean; readonly backlog?: number } = {},
-): StreamListener {
-  const server = net.createServer({
+function newServer(): net.Server {
+  return net.createServer({
     allowHalfOpen: true,
     pauseOnConnect: true,
     highWaterMark: 0,
   });
-  server.on("error", () => {});
-  let failure: unknown = null;
-  const onError = (message: unknown) => {
-    const m = message as { server?: unknown; error?: unknown };
-    if (m.server === server) failure ??= m.error;
+}
+
+/**
+ * Binds and listens at once; a failure is thrown here, and `addr` holds
+ * the port taken (see "binding in the call" above).
+ */
+function listenStream(
+  target: StreamTarget,
+  options: ListenOptions = {},
+): StreamListener {
+  let listen: net.ListenOptions;
+  let host: string | null = null;
+  if (target.transport === "unix") {
+    listen = { path: target.path, exclusive: true };
+  } else {
+    host = numericHost(target.hostname, "bind");
+    listen = {
+      host,
+      port: target.port,
+      exclusive: true,
+      ...(options.ipv6Only ? { ipv6Only: true } : {}),
+      ...(options.reusePort ? { reusePort: true } : {}),
+    };
+  }
+  const unixPath = target.transport === "unix" ? target.path : null;
+  const first = newServer();
+  // A failure is reported below; Node's later 'error' event is not.
+  first.on("error", () => {});
+  first.listen(listen);
+  const addr = first.listening ? first.address() : null;
+  if (addr !== null) {
+    return new NodeListener(
+      first,
+      typeof addr === "string"
+        ? { transport: "unix", path: addr }
+        : tcpAddr(addr.address, addr.port),
+      unixPath,
+    );
+  }
+  // Not bound in the call: failed, or bound only once a look-up answers.
+  // Closing it now cancels the latter before it binds.
+  first.close();
+  const wanted: PendingBind = {
+    transport: host === null ? "unix" : "tcp",
+    host: host ?? unixPath ?? "",
+    port: target.transport === "tcp" ? target.port : 0,
+    shared: options.reusePort === true,
+    v6only: options.ipv6Only === true,
   };
-  const backlog = options.backlog;
-  let unixPath: string | null = null;
-  let bound = false;
-  dc.subscribe(LISTEN_ERROR, onError);
-  try {
-    if (target.transport === "unix") {
-      unixPath = target.path;
-      bound = true;
-      server.listen({ path: target.path, backlog, exclusive: true });
-    } else {
-      const host = numericHost(target.hostname);
-      const family = net.isIP(host);
-      const own = server as unknown as { _listen2: Listen2 };
-      const listen2 = own._listen2;
-      own._listen2 = function (_a, port, _t, backlog, fd, flags) {
-        bound = true;
-        listen2.call(this, host, port, family, backlog, fd, flags ?? 0);
-      };
-      server.listen({
-        port: target.port,
-        backlog,
-        exclusive: true,
-        ...(options.reusePort ? { reusePort: true } : {}),
-      });
-    }
-  } finally {
-    dc.unsubscribe(LISTEN_ERROR, onError);
-  }
-  // (A Unix server reports its path as its address even when it failed.)
-  const addr = server.address();
-  if (failure !== null || !server.listening || addr === null || !bound) {
-    server.close();
-    throw normalizeError(failure) ?? runtimeError(
-      "NotSupported",
-      "EOPNOTSUPP",
-      "Operation not supported: this Node.js did not bind in the calling tick",
-    );
-  }
-  if (typeof addr === "string") {
-    return new NodeListener(server, { transport: "unix", path: addr }, addr);
-  }
-  return new NodeListener(server, tcpAddr(addr.address, addr.port), unixPath);
-}
-
-// Deno's listen resolves a host name in the call; Node has no synchronous
-// resolver, so a name is looked up in the hosts file (as glibc does first),
-// IPv4 before IPv6, and a name not found there is reported as not found.
-function numericHost(host: string): string {
-  if (host.startsWith("[") && host.endsWith("]")) host = host.slice(1, -1);
-  if (net.isIP(host) !== 0) return host;
-  const text = readTextFileSync("/etc/hosts") ?? "";
-  const found: string[] = [];
-  const want = host.toLowerCase();
-  for (const raw of text.split("\n")) {
-    const [ip, ...names] = raw.replace(/#.*/, "").trim().split(/\s+/);
-    if (ip === undefined || names.length === 0 || net.isIP(ip) === 0) continue;
-    if (names.some((n) => n.toLowerCase() === want)) found.push(ip);
-  }
-  const pick = found.find((a) => net.isIPv4(a)) ?? found[0];
-  if (pick === undefined) {
-    throw runtimeError(
-      "NotFound",
-      "ENOENT",
-      `${host}: not in the hosts file (Node.js cannot resolve a name synchronously)`,
-    );
-  }
-  return pick;
-}
-
-function abortError(): DOMException {
-  return new DOMException("The signal has been aborted", "AbortError");
+  const port = probeBind(
+    wanted,
+    (port) => ({
+      op: "tcp",
+      listen: host === null ? listen : { ...listen, port },
+    }),
+  );
+  const server = newServer();
+  const bound: PendingBind = { ...wanted, port };
+  pendingBinds.add(bound);
+  const settled = () => void pendingBinds.delete(bound);
+  server.once("listening", settled);
+  server.once("error", settled);
+  server.once("close", settled);
+  const listener = new NodeListener(
+    server,
+    host === null
+      ? { transport: "unix", path: unixPath ?? "" }
+      : tcpAddr(host, port),
+    unixPath,
+  );
+  server.listen({
+    ...listen,
+    ...(host === null ? {} : { port }),
+  });
+  return listener;
 }
 
 // A readable high-water mark of 0 (the option is not in Node's typings).
 const PULL: object = { readableHighWaterMark: 0 };
 
-/** Whether connectStream can connect from a chosen local address (TCP). */
-const CAN_CONNECT_FROM_LOCAL: boolean = true;
-
 /**
- * Connects; aborting `signal` abandons the attempt. A TCP connection is
- * made from `local` when given (see CAN_CONNECT_FROM_LOCAL).
+ * Connects; aborting `signal` abandons the attempt (ECANCELED, the abort's
+ * reason as cause). A TCP connection is made from `local` when given; a
+ * Unix one cannot be: Node cannot bind a connecting Unix socket.
  */
 function connectStream(
   target: StreamTarget,
   options: ConnectOptions = {},
 ): Promise<StreamConn> {
   const { signal, local } = options;
+  const cancelled = () =>
+    new RuntimeError("ECANCELED", "connect", {
+      cause: signal?.reason,
+      message: "connect: cancelled",
+    });
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(abortError());
+      reject(cancelled());
       return;
     }
     if (local !== undefined && target.transport === "unix") {
-      reject(runtimeError(
-        "NotSupported",
-        "EOPNOTSUPP",
-        "Operation not supported: Node.js cannot connect a Unix socket from a bound path",
-      ));
+      reject(
+        new RuntimeError("EOPNOTSUPP", "connect", {
+          message:
+            "Operation not supported: Node.js cannot connect a Unix socket from a bound path",
+        }),
+      );
       return;
     }
-    const from = local === undefined ? {} : {
-      localAddress: local.hostname.startsWith("[")
-        ? local.hostname.slice(1, -1)
-        : local.hostname,
-      localPort: local.port,
-    };
+    const from = local === undefined
+      ? {}
+      : { localAddress: unbracket(local.hostname), localPort: local.port };
     const sock = target.transport === "unix"
-      ? net.connect({
-        path: target.path,
-        allowHalfOpen: true,
-        ...PULL,
-      })
+      ? net.connect({ path: target.path, allowHalfOpen: true, ...PULL })
       : net.connect({
-        host: target.hostname,
+        host: unbracket(target.hostname),
         port: target.port,
         allowHalfOpen: true,
         autoSelectFamily: false,
@@ -576,24 +833,23 @@ function connectStream(
     const onError = (e: unknown) => {
       done();
       sock.destroy();
-      reject(normalizeError(e));
+      reject(translate(e, "connect"));
     };
     const onConnect = () => {
       done();
-      resolve(
-        streamOf(
-          sock,
-          target.transport === "unix"
-            ? { local: "", remote: target.path }
-            : null,
-        ),
+      const conn = new NodeStream(
+        sock,
+        target.transport === "unix" ? { local: "", remote: target.path } : null,
       );
+      // Asked now, while the connection is surely there.
+      void conn.remoteAddr;
+      resolve(conn);
     };
     const onAbort = () => {
       done();
       sock.on("error", () => {});
       sock.destroy();
-      reject(abortError());
+      reject(cancelled());
     };
     sock.once("error", onError);
     sock.once("connect", onConnect);
@@ -601,10 +857,366 @@ function connectStream(
   });
 }
 
+// -------------------------------------------------------------- datagrams
+
+function noUnixDatagrams(syscall: string): RuntimeError {
+  return new RuntimeError("EOPNOTSUPP", syscall, {
+    message: "Operation not supported: Node.js has no Unix datagram sockets",
+  });
+}
+
+// node:dgram's documented `lookup` option: the address is numeric already
+// (numericHost), so this answers at once, and Node binds in the bind() call.
+function numericLookup(
+  host: string,
+  options: unknown,
+  callback?: (err: Error | null, address: string, family: number) => void,
+): void {
+  const cb = typeof options === "function" ? options : callback;
+  const bare = unbracket(host);
+  (cb as NonNullable<typeof callback>)(null, bare, net.isIP(bare) || 4);
+}
+
+// libuv takes datagrams from the kernel as they arrive, not when asked.
+// Those not yet received are kept up to this many bytes, or the socket's
+// SO_RCVBUF where that is larger; more are dropped, as a full kernel
+// receive buffer drops them.
+const DATAGRAM_QUEUE_LIMIT = 4 * 1024 * 1024;
+
+class NodeDatagram implements DatagramSocket {
+  readonly #sock: dgram.Socket;
+  readonly addr: RuntimeAddr;
+  readonly #queue: [Uint8Array, RuntimeAddr][] = [];
+  #queued = 0;
+  #waiter: {
+    buf: Uint8Array;
+    resolve: (v: [Uint8Array, RuntimeAddr]) => void;
+    reject: (e: unknown) => void;
+  } | null = null;
+  #closed = false;
+  #error: unknown = null;
+  readonly #limit: number;
+  // Settles once the socket is bound: at once where it was bound in the
+  // call; on Bun when its later bind is done (joins need a bound socket).
+  readonly #bound: Promise<void>;
+
+  constructor(
+    sock: dgram.Socket,
+    addr: RuntimeAddr,
+    limit: number,
+    bound: Promise<void>,
+  ) {
+    this.#sock = sock;
+    this.addr = addr;
+    this.#limit = limit;
+    this.#bound = bound;
+    sock.on("message", (msg: Uint8Array, rinfo: dgram.RemoteInfo) => {
+      const from: RuntimeAddr = {
+        transport: "udp",
+        hostname: rinfo.address,
+        port: rinfo.port,
+      };
+      const w = this.#waiter;
+      if (w !== null) {
+        this.#waiter = null;
+        w.resolve([fit(w.buf, msg), from]);
+      } else if (this.#queued + msg.length <= this.#limit) {
+        this.#queue.push([msg, from]);
+        this.#queued += msg.length;
+      }
+    });
+    sock.on("error", (e: unknown) => {
+      this.#error = e;
+      const w = this.#waiter;
+      this.#waiter = null;
+      if (w !== null) {
+        this.#error = null;
+        w.reject(translate(e, "recvfrom"));
+      }
+    });
+  }
+
+  send(data: Uint8Array, to: DatagramTarget): Promise<number> {
+    if (this.#closed) return Promise.reject(badDescriptor("sendto"));
+    if (to.transport !== "udp") {
+      return Promise.reject(noUnixDatagrams("sendto"));
+    }
+    return new Promise((resolve, reject) => {
+      try {
+        this.#sock.send(data, to.port, unbracket(to.hostname), (err, n) => {
+          if (err) reject(translate(err, "sendto"));
+          else resolve(n);
+        });
+      } catch (e) {
+        reject(translate(e, "sendto"));
+      }
+    });
+  }
+
+  receive(buf: Uint8Array): Promise<[Uint8Array, RuntimeAddr]> {
+    if (this.#closed) return Promise.reject(badDescriptor("recvfrom"));
+    const item = this.#queue.shift();
+    if (item) {
+      this.#queued -= item[0].length;
+      return Promise.resolve([fit(buf, item[0]), item[1]]);
+    }
+    if (this.#error !== null) {
+      const e = this.#error;
+      this.#error = null;
+      return Promise.reject(translate(e, "recvfrom"));
+    }
+    if (this.#waiter !== null) {
+      return Promise.reject(
+        new RuntimeError("EBUSY", "recvfrom", {
+          message: "a receive is already pending",
+        }),
+      );
+    }
+    return new Promise((resolve, reject) => {
+      this.#waiter = { buf, resolve, reject };
+    });
+  }
+
+  close(): void {
+    if (this.#closed) throw badDescriptor("close");
+    this.#closed = true;
+    attempt("close", () => this.#sock.close());
+    const w = this.#waiter;
+    this.#waiter = null;
+    w?.reject(badDescriptor("recvfrom"));
+  }
+
+  #membership(leave: () => void, v6: boolean): MulticastMembership {
+    const call = (f: () => void) => {
+      try {
+        f();
+        return Promise.resolve();
+      } catch (e) {
+        return Promise.reject(translate(e, "setsockopt"));
+      }
+    };
+    return {
+      leave: () => call(leave),
+      setLoopback: (on) => call(() => this.#sock.setMulticastLoopback(on)),
+      // IPv6 has no IP_MULTICAST_TTL.
+      setTTL: (ttl) =>
+        v6 ? Promise.resolve() : call(() => this.#sock.setMulticastTTL(ttl)),
+    };
+  }
+
+  async joinMulticastV4(
+    group: string,
+    iface: string,
+  ): Promise<MulticastMembership> {
+    await this.#bound;
+    attempt("setsockopt", () => this.#sock.addMembership(group, iface));
+    return this.#membership(
+      () => this.#sock.dropMembership(group, iface),
+      false,
+    );
+  }
+
+  async joinMulticastV6(
+    group: string,
+    ifindex: number,
+  ): Promise<MulticastMembership> {
+    // Node names the interface of an IPv6 group by a scoped address.
+    const name = ifindex === 0 ? null : interfaceName(ifindex);
+    const iface = name === null ? undefined : `::%${name}`;
+    await this.#bound;
+    attempt("setsockopt", () => this.#sock.addMembership(group, iface));
+    return this.#membership(
+      () => this.#sock.dropMembership(group, iface),
+      true,
+    );
+  }
+}
+
+function fit(buf: Uint8Array, msg: Uint8Array): Uint8Array {
+  const n = Math.min(buf.length, msg.length);
+  buf.set(n === msg.length ? msg : msg.subarray(0, n));
+  return buf.subarray(0, n);
+}
+
+// Linux lists interface indexes in /sys/class/net/NAME/ifindex.
+function interfaceName(index: number): string | null {
+  for (const name of readDirSync("/sys/class/net") ?? []) {
+    let text: string | null = null;
+    try {
+      text = readTextFileSync(`/sys/class/net/${name}/ifindex`);
+    } catch {
+      // Unreadable now: not the one.
+    }
+    if (text !== null && Number(text.trim()) === index) return name;
+  }
+  return null;
+}
+
+// The bound address, or null while the socket is not bound yet.
+function boundPort(sock: dgram.Socket): number | null {
+  try {
+    return sock.address().port;
+  } catch {
+    return null;
+  }
+}
+
+function closeQuietly(sock: dgram.Socket): void {
+  try {
+    sock.close();
+  } catch {
+    // Never bound, or closed already.
+  }
+}
+
+// Whether node:dgram binds in the bind() call (Node.js) or later (Bun),
+// found out once with a throwaway socket on an ephemeral port. Each bind
+// then goes one way only: a socket whose bind is under way cannot be taken
+// back in time for the helper to bind its address.
+let dgramBindsInCall: boolean | null = null;
+
+function bindsInCall(): boolean {
+  if (dgramBindsInCall === null) {
+    const probe = dgram.createSocket({
+      type: "udp4",
+      lookup: numericLookup as unknown as typeof dns.lookup,
+    });
+    probe.on("error", () => {});
+    try {
+      probe.bind({ address: "127.0.0.1", port: 0, exclusive: true });
+      dgramBindsInCall = boundPort(probe) !== null;
+    } catch {
+      dgramBindsInCall = false;
+    }
+    closeQuietly(probe);
+  }
+  return dgramBindsInCall;
+}
+
+/**
+ * Opens a UDP socket bound to `at`, in the call (a failure to bind is
+ * thrown here; see "binding in the call" above). Node.js has no Unix
+ * datagram sockets: `EOPNOTSUPP`.
+ */
+function listenDatagram(
+  at: DatagramBind,
+  options: DatagramOptions = {},
+): DatagramSocket {
+  if (at.transport === "unixpacket") throw noUnixDatagrams("bind");
+  const host = numericHost(at.hostname, "bind");
+  const socketOptions = {
+    type: net.isIPv6(host) ? "udp6" : "udp4",
+    reuseAddr: options.reuseAddress === true,
+    ...(options.ipv6Only ? { ipv6Only: true } : {}),
+  } as const;
+  const create = () =>
+    attempt("socket", () =>
+      dgram.createSocket({
+        ...socketOptions,
+        lookup: numericLookup as unknown as typeof dns.lookup,
+      }));
+  const bind = { address: host, port: at.port, exclusive: true };
+  const size = options.receiveBufferSize ?? 0;
+  const setUp = (s: dgram.Socket) => {
+    attempt(
+      "setsockopt",
+      () => s.setMulticastLoopback(options.loopback ?? true),
+    );
+    raiseReceiveBuffer(s, size);
+  };
+  const limit = Math.max(DATAGRAM_QUEUE_LIMIT, size);
+  if (bindsInCall()) {
+    const sock = create();
+    let failure: unknown = null;
+    const onError = (e: unknown) => void (failure ??= e);
+    sock.on("error", onError);
+    try {
+      attempt("bind", () => sock.bind(bind));
+      if (failure !== null) throw translate(failure, "bind");
+      setUp(sock);
+    } catch (e) {
+      closeQuietly(sock);
+      throw e;
+    } finally {
+      sock.off("error", onError);
+    }
+    const port = boundPort(sock) ?? at.port;
+    return new NodeDatagram(
+      sock,
+      { transport: "udp", hostname: host, port },
+      limit,
+      Promise.resolve(),
+    );
+  }
+  // Bound only on a later tick (Bun): the helper binds it now.
+  const wanted: PendingBind = {
+    transport: "udp",
+    host,
+    port: at.port,
+    shared: options.reuseAddress === true,
+    v6only: options.ipv6Only === true,
+  };
+  const port = probeBind(
+    wanted,
+    (port) => ({ op: "udp", socket: socketOptions, bind: { ...bind, port } }),
+  );
+  const sock = create();
+  const pending: PendingBind = { ...wanted, port };
+  pendingBinds.add(pending);
+  const settled = () => void pendingBinds.delete(pending);
+  sock.once("close", settled);
+  const bound = new Promise<void>((resolve, reject) => {
+    sock.once("error", (e) => {
+      settled();
+      reject(translate(e, "bind"));
+    });
+    sock.once("listening", () => {
+      settled();
+      try {
+        setUp(sock);
+      } catch {
+        // Options the socket keeps at their defaults; it still works.
+      }
+      resolve();
+    });
+  });
+  // A failed bind also reaches the next receive (the 'error' event).
+  bound.catch(() => {});
+  sock.bind({ ...bind, port });
+  return new NodeDatagram(
+    sock,
+    { transport: "udp", hostname: host, port },
+    limit,
+    bound,
+  );
+}
+
+// The kernel's receive buffer holds datagrams until libuv's next read; when
+// the event loop is busy for a moment a burst of large datagrams overflows
+// Linux's default (rmem_default, 208 KiB, which counts each datagram's
+// memory, not only its bytes) and the kernel drops them. A socket that asks
+// for a larger SO_RCVBUF gets it in the kernel too (Linux doubles the size
+// it is given and caps it at rmem_max); it is never made smaller.
+function raiseReceiveBuffer(sock: dgram.Socket, size: number): void {
+  try {
+    if (size > sock.getRecvBufferSize()) {
+      sock.setRecvBufferSize(Math.ceil(size / 2));
+    }
+  } catch {
+    // The kernel keeps its own size: the datagrams still come, the socket
+    // only has less room for a burst.
+  }
+}
+
+// ------------------------------------------------- system, files, DNS
+
 /** A new private temporary directory (for `socketpair`'s Unix path). */
 function makeTempDirSync(): string {
   // The process id in the name lets a test find its own directories.
-  return fs.mkdtempSync(path.join(os.tmpdir(), `pysocket-${process.pid}-`));
+  return attempt(
+    "mkdtemp",
+    () => fs.mkdtempSync(path.join(os.tmpdir(), `pysocket-${process.pid}-`)),
+  );
 }
 
 /** Removes a file or an empty directory, ignoring errors. */
@@ -619,10 +1231,6 @@ function removeSync(path: string): void {
     }
   }
 }
-
-// ------------------------------------------------- system, files, DNS
-
-/** The runtime's name, for messages and for tests of Deno-only behaviour. */
 
 /** The host platform: `linux`, `darwin`, `windows`, ... */
 function platform(): string {
@@ -647,15 +1255,7 @@ function readTextFileSync(path: string): string | null {
   } catch (e) {
     const code = (e as { code?: unknown }).code;
     if (code === "ENOENT" || code === "ENOTDIR") return null;
-    throw new RuntimeError(
-      // An errno name as Node spells it; socket/errors.ts checks it.
-      typeof code === "string" ? code as ErrnoName : "UNKNOWN",
-      "open",
-      {
-        cause: e,
-        message: e instanceof Error ? e.message : String(e),
-      },
-    );
+    throw translate(e, "open");
   }
 }
 
@@ -693,15 +1293,16 @@ function readDirSync(path: string): string[] | null {
   }
 }
 
-/** The host's name. Needs `--allow-sys=hostname`. */
+/** The host's name. */
 function hostname(): string {
-  return os.hostname();
+  return attempt("gethostname", () => os.hostname());
 }
 
-/** The machine's interface addresses. Needs `--allow-sys=networkInterfaces`. */
+/** The machine's interface addresses. */
 function networkInterfaces(): InterfaceAddress[] {
   const out: InterfaceAddress[] = [];
-  for (const [name, list] of Object.entries(os.networkInterfaces())) {
+  const all = attempt("getifaddrs", () => os.networkInterfaces());
+  for (const [name, list] of Object.entries(all)) {
     for (const i of list ?? []) {
       // Node before 18.4 gave the family as a number.
       const family = String(i.family) === "6" || i.family === "IPv6"
@@ -720,8 +1321,10 @@ function networkInterfaces(): InterfaceAddress[] {
   return out;
 }
 
-// Answers that mean "no such name" or "no such record", which Deno reports
-// as NotFound (Deno does not tell a refusing or failing server apart either).
+// Answers that mean "no such name" or "no such record": the port's ENOENT.
+// A refusing or failing server counts as one too, as it does in the Deno
+// adapter (Deno's resolver reports them all as NotFound), so that both
+// runtimes follow the search list alike.
 const DNS_NOT_FOUND = new Set([
   "ENOTFOUND",
   "ENODATA",
@@ -732,33 +1335,37 @@ const DNS_NOT_FOUND = new Set([
 ]);
 
 /**
- * One DNS query through the runtime's resolver. Rejects with the runtime's
- * own error (`NotFound` when the name or record does not exist); a query
- * that runs past `timeoutMs` rejects with a `TimedOut` error.
+ * One DNS query through the runtime's resolver. Rejects with `ENOENT` when
+ * the name or record does not exist, `ETIMEDOUT` past `timeoutMs`, and
+ * Node's code otherwise.
  */
 function resolveDns(
   query: string,
   type: DnsRecordType,
   options: DnsQueryOptions = {},
 ): Promise<string[]> {
-  // One try: the caller retries as resolv.conf's `attempts` says.
-  const resolver = new dns.Resolver({ tries: 1, timeout: -1 });
-  const ns = options.nameServer;
-  if (ns) {
-    const host = ns.ipAddr.includes(":") ? `[${ns.ipAddr}]` : ns.ipAddr;
-    resolver.setServers([`${host}:${ns.port ?? 53}`]);
-  }
   return new Promise<string[]>((resolve, reject) => {
+    let resolver: dns.Resolver;
+    try {
+      // One try: the caller retries as resolv.conf's `attempts` says.
+      resolver = new dns.Resolver({ tries: 1, timeout: -1 });
+      const ns = options.nameServer;
+      if (ns) {
+        const host = ns.ipAddr.includes(":") ? `[${ns.ipAddr}]` : ns.ipAddr;
+        resolver.setServers([`${host}:${ns.port ?? 53}`]);
+      }
+    } catch (e) {
+      reject(translate(e, "getaddrinfo"));
+      return;
+    }
     let timer: ReturnType<typeof setTimeout> | undefined;
     if (options.timeoutMs !== undefined) {
       timer = setTimeout(() => {
         resolver.cancel();
         reject(
-          runtimeError(
-            "TimedOut",
-            "ETIMEDOUT",
-            `DNS query for ${query} timed out`,
-          ),
+          new RuntimeError("ETIMEDOUT", "getaddrinfo", {
+            message: `DNS query for ${query} timed out`,
+          }),
         );
       }, options.timeoutMs);
     }
@@ -766,251 +1373,34 @@ function resolveDns(
       clearTimeout(timer);
       if (!err) {
         resolve(records as string[]);
-      } else if (DNS_NOT_FOUND.has(err.code ?? "")) {
-        reject(runtimeError("NotFound", err.code ?? "ENOTFOUND", err.message));
-      } else {
-        reject(err);
+        return;
       }
-    });
-  });
-}
-
-// -------------------------------------------------------------- datagrams
-
-/** Whether datagram sockets exist here (Deno: only with `--unstable-net`). */
-
-function noUnixDatagrams(): Error {
-  return runtimeError(
-    "NotSupported",
-    "EOPNOTSUPP",
-    "Operation not supported: Node.js has no Unix datagram sockets",
-  );
-}
-
-// dgram binds in the bind() call itself when its look-up answers at once,
-// and reports a failure there too (as an 'error' event): the address is
-// numeric, so this look-up answers without looking anything up.
-function numericLookup(
-  host: string,
-  options: unknown,
-  callback?: (err: Error | null, address: string, family: number) => void,
-): void {
-  const cb = typeof options === "function" ? options : callback!;
-  const bare = host.startsWith("[") ? host.slice(1, -1) : host;
-  (cb as NonNullable<typeof callback>)(null, bare, net.isIP(bare) || 4);
-}
-
-// libuv takes datagrams from the kernel as they arrive, not when asked.
-// Those not yet received are kept up to this many bytes, or the socket's
-// SO_RCVBUF where that is larger; more are dropped, as a full kernel
-// receive buffer drops them.
-const DATAGRAM_QUEUE_LIMIT = 4 * 1024 * 1024;
-
-class NodeDatagram implements DatagramSocket {
-  readonly #sock: dgram.Socket;
-  readonly addr: RuntimeAddr;
-  readonly #queue: [Uint8Array, RuntimeAddr][] = [];
-  #queued = 0;
-  #waiter: {
-    buf: Uint8Array;
-    resolve: (v: [Uint8Array, RuntimeAddr]) => void;
-    reject: (e: unknown) => void;
-  } | null = null;
-  #closed = false;
-  #error: unknown = null;
-  readonly #limit: number;
-
-  constructor(sock: dgram.Socket, limit: number) {
-    this.#sock = sock;
-    this.#limit = limit;
-    const a = sock.address();
-    this.addr = { transport: "udp", hostname: a.address, port: a.port };
-    sock.on("message", (msg: Uint8Array, rinfo: dgram.RemoteInfo) => {
-      const from: RuntimeAddr = {
-        transport: "udp",
-        hostname: rinfo.address,
-        port: rinfo.port,
-      };
-      const w = this.#waiter;
-      if (w !== null) {
-        this.#waiter = null;
-        w.resolve([fit(w.buf, msg), from]);
-      } else if (this.#queued + msg.length <= this.#limit) {
-        this.#queue.push([msg, from]);
-        this.#queued += msg.length;
-      }
-    });
-    sock.on("error", (e: unknown) => {
-      this.#error = e;
-      const w = this.#waiter;
-      this.#waiter = null;
-      w?.reject(normalizeError(e));
-    });
-  }
-
-  send(data: Uint8Array, to: DatagramTarget): Promise<number> {
-    if (this.#closed) return Promise.reject(badResource());
-    if (to.transport !== "udp") return Promise.reject(noUnixDatagrams());
-    const host = to.hostname.startsWith("[")
-      ? to.hostname.slice(1, -1)
-      : to.hostname;
-    return new Promise((resolve, reject) => {
-      this.#sock.send(data, to.port, host, (err, n) => {
-        if (err) reject(normalizeError(err));
-        else resolve(n);
-      });
-    });
-  }
-
-  receive(buf: Uint8Array): Promise<[Uint8Array, RuntimeAddr]> {
-    if (this.#closed) return Promise.reject(badResource());
-    const item = this.#queue.shift();
-    if (item) {
-      this.#queued -= item[0].length;
-      return Promise.resolve([fit(buf, item[0]), item[1]]);
-    }
-    if (this.#error !== null) {
-      const e = this.#error;
-      this.#error = null;
-      return Promise.reject(normalizeError(e));
-    }
-    if (this.#waiter !== null) {
-      return Promise.reject(
-        runtimeError("Busy", "EBUSY", "a receive is already pending"),
+      const code = err.code ?? "";
+      reject(
+        DNS_NOT_FOUND.has(code)
+          ? new RuntimeError("ENOENT", "getaddrinfo", {
+            cause: err,
+            message: err.message,
+          })
+          : code === "ETIMEOUT"
+          ? new RuntimeError("ETIMEDOUT", "getaddrinfo", {
+            cause: err,
+            message: err.message,
+          })
+          : translate(err, "getaddrinfo"),
       );
-    }
-    return new Promise((resolve, reject) => {
-      this.#waiter = { buf, resolve, reject };
     });
-  }
-
-  close(): void {
-    if (this.#closed) throw badResource();
-    this.#closed = true;
-    this.#sock.close();
-    const w = this.#waiter;
-    this.#waiter = null;
-    w?.reject(badResource());
-  }
-
-  #membership(leave: () => void, v6: boolean): MulticastMembership {
-    const call = (f: () => void) => {
-      try {
-        f();
-        return Promise.resolve();
-      } catch (e) {
-        return Promise.reject(normalizeError(e));
-      }
-    };
-    return {
-      leave: () => call(leave),
-      setLoopback: (on) => call(() => this.#sock.setMulticastLoopback(on)),
-      setTTL: (ttl) =>
-        v6 ? Promise.resolve() : call(() => this.#sock.setMulticastTTL(ttl)),
-    };
-  }
-
-  joinMulticastV4(group: string, iface: string): Promise<MulticastMembership> {
-    try {
-      this.#sock.addMembership(group, iface);
-    } catch (e) {
-      return Promise.reject(normalizeError(e));
-    }
-    return Promise.resolve(
-      this.#membership(() => this.#sock.dropMembership(group, iface), false),
-    );
-  }
-
-  joinMulticastV6(
-    group: string,
-    ifindex: number,
-  ): Promise<MulticastMembership> {
-    // Node names the interface of an IPv6 group by a scoped address.
-    const name = ifindex === 0 ? null : interfaceName(ifindex);
-    const iface = name === null ? undefined : `::%${name}`;
-    try {
-      this.#sock.addMembership(group, iface);
-    } catch (e) {
-      return Promise.reject(normalizeError(e));
-    }
-    return Promise.resolve(
-      this.#membership(() => this.#sock.dropMembership(group, iface), true),
-    );
-  }
-}
-
-function fit(buf: Uint8Array, msg: Uint8Array): Uint8Array {
-  const n = Math.min(buf.length, msg.length);
-  buf.set(n === msg.length ? msg : msg.subarray(0, n));
-  return buf.subarray(0, n);
-}
-
-// Linux lists interface indexes in /sys/class/net/NAME/ifindex.
-function interfaceName(index: number): string | null {
-  for (const name of readDirSync("/sys/class/net") ?? []) {
-    const text = readTextFileSync(`/sys/class/net/${name}/ifindex`);
-    if (text !== null && Number(text.trim()) === index) return name;
-  }
-  return null;
-}
-
-/**
- * Opens a datagram socket bound to `at`, in the call (a failure to bind is
- * thrown here). Node.js has no Unix datagram sockets: `EOPNOTSUPP`.
- */
-function listenDatagram(
-  at: DatagramBind,
-  options: DatagramOptions = {},
-): DatagramSocket {
-  if (at.transport === "unixpacket") throw noUnixDatagrams();
-  const host = at.hostname.startsWith("[")
-    ? at.hostname.slice(1, -1)
-    : at.hostname;
-  const bindHost = net.isIP(host) === 0 ? numericHost(host) : host;
-  const sock = dgram.createSocket({
-    type: net.isIPv6(bindHost) ? "udp6" : "udp4",
-    reuseAddr: options.reuseAddress === true,
-    lookup: numericLookup as unknown as typeof dns.lookup,
   });
-  let failure: unknown = null;
-  const onError = (e: unknown) => void (failure ??= e);
-  sock.on("error", onError);
-  sock.bind({ address: bindHost, port: at.port, exclusive: true });
-  sock.off("error", onError);
-  if (failure !== null) {
-    sock.close();
-    throw normalizeError(failure);
-  }
-  sock.setMulticastLoopback(options.loopback ?? true);
-  const size = options.receiveBufferSize ?? 0;
-  raiseReceiveBuffer(sock, size);
-  return new NodeDatagram(sock, Math.max(DATAGRAM_QUEUE_LIMIT, size));
 }
 
-// The kernel's receive buffer holds datagrams until libuv's next read; when
-// the event loop is busy for a moment a burst of large datagrams overflows
-// Linux's default (rmem_default, 208 KiB, which counts each datagram's
-// memory, not only its bytes) and the kernel drops them. A socket that asks
-// for a larger SO_RCVBUF gets it in the kernel too (Linux doubles the size
-// it is given and caps it at rmem_max); it is never made smaller.
-function raiseReceiveBuffer(sock: dgram.Socket, size: number): void {
-  try {
-    if (size > sock.getRecvBufferSize()) {
-      sock.setRecvBufferSize(Math.ceil(size / 2));
-    }
-  } catch {
-    // The kernel keeps its own size: the datagrams still come, the socket
-    // only has less room for a burst.
-  }
-}
-
-/** What Node.js can do. */
+/** What Node.js (and Bun) can do. */
 const capabilities: Capabilities = {
-  connectFromLocal: CAN_CONNECT_FROM_LOCAL,
-  abstractUnixNames: false,
+  connectFromLocal: true,
+  // A path starting with NUL names a Linux abstract socket in node:net.
+  abstractUnixNames: process.platform === "linux",
   unixDatagrams: false,
   udp: true,
-  ipv6Only: false,
+  ipv6Only: true,
   permissionFlags: false,
   datagramWakeup: true,
 };

@@ -84,6 +84,8 @@ export interface DatagramOptions {
    * buffer at least this size; Deno cannot set it and keeps its default.
    */
   readonly receiveBufferSize?: number;
+  /** IPV6_V6ONLY, where `Capabilities.ipv6Only`. */
+  readonly ipv6Only?: boolean;
 }
 
 /** A joined multicast group. */

@@ -6,8 +6,12 @@
 #
 #   npm/ci.sh
 #
-# Prints two parseable lines (and exits non-zero when anything failed):
+# Then runs the same built suite on Bun (npx -y bun@BUN_VERSION, nothing
+# else installed).
+#
+# Prints three parseable lines (and exits non-zero when anything failed):
 #   node tests: P passed, F failed, S skipped
+#   bun tests: P passed, F failed, S skipped
 #   npm smoke: P passed, F failed
 set -u
 cd "$(dirname "$0")/.."
@@ -35,6 +39,46 @@ rm -f "$TAP"
 fail=$((${fail:-0} + ${cancelled:-0}))
 echo "node tests: ${pass:-0} passed, $fail failed, ${skipped:-0} skipped"
 [ "$fail" -eq 0 ] || status=1
+
+# ------------------------------------------------------------- Bun tests
+# Bun runs node:test files only under its own runner (`bun test`, whose
+# node:test is built on bun:test), and loads the shim with --preload. One
+# process per file, as node --test runs them. The load test runs smaller
+# here (it runs in full on Deno and on Node.js above), to keep this step
+# within a few minutes.
+BUN_VERSION=1.4.5
+BUN=$(npx -y "bun@$BUN_VERSION" -e 'console.log(process.execPath)' | tail -n 1)
+bpass=0
+bfail=0
+bskip=0
+if [ -x "$BUN" ]; then
+  for f in $(cd npm/dist/test && node -p "require('./entries.json').join(' ')"); do
+    out=$(mktemp)
+    (
+      cd npm/dist/test &&
+        RELIABILITY_CLIENTS=200 RELIABILITY_MESSAGES=200 \
+          "$BUN" test --preload ./deno.js --timeout 600000 "./$f"
+    ) >"$out" 2>&1
+    rc=$?
+    cat "$out"
+    tally() { sed -n "s/^ *\([0-9][0-9]*\) $1\$/\1/p" "$out" | tail -1; }
+    p=$(tally pass)
+    f_=$(tally fail)
+    s_=$(tally skip)
+    rm -f "$out"
+    # A file that failed without a summary (it crashed) counts as a failure.
+    if [ "$rc" -ne 0 ] && [ "${f_:-0}" -eq 0 ]; then f_=1; fi
+    bpass=$((bpass + ${p:-0}))
+    bfail=$((bfail + ${f_:-0}))
+    bskip=$((bskip + ${s_:-0}))
+  done
+else
+  echo "bun: npx could not provide bun@$BUN_VERSION"
+  bfail=1
+fi
+echo "bun $BUN_VERSION: $BUN"
+echo "bun tests: $bpass passed, $bfail failed, $bskip skipped"
+[ "$bfail" -eq 0 ] || status=1
 
 # ------------------------------------------------------------ smoke test
 SMOKE=$(mktemp -d)

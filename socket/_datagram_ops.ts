@@ -104,6 +104,7 @@ function open(d: Description, c: DatagramCore, sa: SockAddr | null): void {
         },
         {
           reuseAddress: d.options.reuseaddr !== 0,
+          ipv6Only: d.options.v6only !== 0,
           loopback: loop,
           receiveBufferSize: d.options.rcvbuf,
         },

@@ -2,6 +2,7 @@
 // not in it is refused with ENOPROTOOPT naming the option, never ignored.
 
 import * as C from "../_base/constants.ts";
+import { runtime } from "../_runtime/runtime.ts";
 import { errno, osError } from "./errors.ts";
 import { toBytes, toInt } from "./_bytes.ts";
 import type { Description, OptionValues } from "./_description.ts";
@@ -99,9 +100,13 @@ const TABLE = new Map<string, OptionSpec>([
       name: "IPV6_V6ONLY",
       get: (d) => d.options.v6only,
       set: (d, v) => {
-        // Deno's IPv6 sockets are always dual-stack (Linux's default).
-        if (v !== 0) throw refused("IPV6_V6ONLY", "Deno cannot set it to 1");
-        d.options.v6only = 0;
+        // Without the capability (Deno) IPv6 sockets are always dual-stack
+        // (Linux's default). With it, the option is given to the bind, so
+        // as on Linux it can change only before the bind.
+        if (!runtime.capabilities.ipv6Only) {
+          if (v !== 0) throw refused("IPV6_V6ONLY", "Deno cannot set it to 1");
+        } else if (d.state !== "new") throw osError(errno.EINVAL);
+        d.options.v6only = v !== 0 ? 1 : 0;
       },
     },
   ],

@@ -250,7 +250,10 @@ function wildcard(family: number): SockAddr {
 
 function streamTarget(sa: SockAddr): StreamTarget {
   if (sa.family === C.AF_UNIX) {
-    if (sa.path === "" || sa.path.startsWith("\0")) {
+    if (
+      sa.path === "" ||
+      (sa.path.startsWith("\0") && !runtime.capabilities.abstractUnixNames)
+    ) {
       throw osError(
         errno.EOPNOTSUPP,
         "Operation not supported: Deno has no abstract or unnamed Unix sockets",
@@ -266,6 +269,7 @@ function bindStream(d: Description, sa: SockAddr): void {
   try {
     const listener = runtime.listenStream(target, {
       reusePort: d.options.reuseport !== 0,
+      ipv6Only: d.options.v6only !== 0,
     });
     d.phase = {
       name: "bound",
