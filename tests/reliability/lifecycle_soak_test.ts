@@ -6,6 +6,7 @@
 import * as assert from "node:assert/strict";
 import { hasPython, skipReason } from "../_python.ts";
 import { runtime } from "../../_runtime/runtime.ts";
+import { runGcChild } from "../_child.ts";
 
 Deno.test("lifecycle soak: 1,000 careless peers, every close lets go", async () => {
   if (runtime.name !== "deno") {
@@ -19,20 +20,7 @@ Deno.test("lifecycle soak: 1,000 careless peers, every close lets go", async () 
     skipReason("lifecycle soak", "python3 is missing (it is the peer)");
     return;
   }
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "--v8-flags=--expose-gc",
-      new URL("./_lifecycle_soak.ts", import.meta.url).pathname,
-      "1000",
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  assert.ok(out.success, "the soak process failed");
-  const lines = new TextDecoder().decode(out.stdout).trim().split("\n");
-  const r = JSON.parse(lines[lines.length - 1] ?? "{}") as {
+  const r = await runGcChild<{
     count: number;
     outcomes: Record<string, number>;
     settled: number;
@@ -41,7 +29,7 @@ Deno.test("lifecycle soak: 1,000 careless peers, every close lets go", async () 
     fdsAfter: number;
     memBefore: number;
     memAfter: number;
-  };
+  }>(new URL("./_lifecycle_soak.ts", import.meta.url), ["1000"]);
   const mib = (n: number): string => (n / 2 ** 20).toFixed(1);
   console.log(
     `lifecycle soak: ${r.count} connections, sends ${

@@ -7,6 +7,7 @@ import * as socket from "../../mod.ts";
 import { FAMILIES, INET, pair, sleep, text } from "./_helpers.ts";
 import { hasPython, skipReason } from "../_python.ts";
 import { runtime } from "../../_runtime/runtime.ts";
+import { runGcChild } from "../_child.ts";
 
 const enc = new TextEncoder();
 
@@ -127,22 +128,11 @@ Deno.test("read path: 3,000 one-byte segments into a pending readline stay bound
     skipReason("one-byte segments memory", "python3 is missing (the peer)");
     return;
   }
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-all",
-      "--v8-flags=--expose-gc",
-      new URL("./_segments_child.ts", import.meta.url).pathname,
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  assert.ok(out.success, "the child failed");
-  const r = JSON.parse(new TextDecoder().decode(out.stdout).trim()) as {
+  const r = await runGcChild<{
     before: number;
     during: number;
     length: number;
-  };
+  }>(new URL("./_segments_child.ts", import.meta.url));
   const grown = r.during - r.before;
   console.log(`3000 one-byte segments buffered: ${grown} bytes held`);
   assert.equal(r.length, 3001);
