@@ -406,6 +406,8 @@ export class Socket
       throw osError(errno.EBADF);
     }
     attachStream(d, conn);
+    // select, poll and epoll watching the socket learn it is connected.
+    d.changed.notify();
   }
 
   /**
