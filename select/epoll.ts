@@ -1,0 +1,368 @@
+/**
+ * `select.epoll()`: Linux's epoll over pysocket sockets, level-triggered,
+ * with `EPOLLET` and `EPOLLONESHOT`.
+ *
+ * An epoll object keeps one watch on each registered socket for as long as
+ * it is registered, and a list of those whose readiness may have changed,
+ * so that a `poll()` looks again only at those and at the ones that were
+ * ready the last time: the cost of a wait follows the sockets that are
+ * active, not how many are registered.
+ *
+ * @module
+ */
+
+import { errno, error, osError } from "../socket/errors.ts";
+import { isOpen, readiness, watch } from "../socket/readiness.ts";
+import { POLLNVAL } from "../_base/poll.ts";
+import {
+  epollMask,
+  epollTimeout,
+  type FileObject,
+  intArg,
+  isOptions,
+  signalOf,
+  toFd,
+  type WaitOptions,
+} from "./_args.ts";
+import {
+  EPOLL_CLOEXEC,
+  EPOLLERR,
+  EPOLLET,
+  EPOLLEXCLUSIVE,
+  EPOLLHUP,
+  EPOLLIN,
+  EPOLLONESHOT,
+  EPOLLOUT,
+  EPOLLPRI,
+} from "./constants.ts";
+import { waitReady } from "./_wait.ts";
+
+// Linux's EPOLLEXCLUSIVE_OK_BITS (EPOLLWAKEUP is 1 << 29).
+const EXCLUSIVE_OK = EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | 2 ** 29 |
+  EPOLLET | EPOLLEXCLUSIVE;
+// epoll_wait's default batch in CPython (FD_SETSIZE - 1).
+const DEFAULT_MAXEVENTS = 1023;
+// epoll objects are no sockets: their numbers are kept apart from sockets'.
+let nextEpollFd = 2 ** 30;
+
+interface Entry {
+  readonly fd: number;
+  events: number;
+  // EPOLLONESHOT has reported it: nothing more until `modify`.
+  fired: boolean;
+  stop: () => void;
+}
+
+/**
+ * An epoll object, as `select.epoll()` returns: `register`, `modify`,
+ * `unregister`, `poll`, `close`; `using ep = epoll()` closes it.
+ * Level-triggered unless a socket's mask has `EPOLLET`; `EPOLLERR` and
+ * `EPOLLHUP` are always reported; a socket that is closed leaves the
+ * object, as on Linux.
+ *
+ * @example
+ * ```ts
+ * import { socketpair } from "../socket/mod.ts";
+ * import { epoll, EPOLLET, EPOLLIN } from "./mod.ts";
+ * const [a, b] = await socketpair();
+ * using ep = epoll();
+ * ep.register(b, EPOLLIN | EPOLLET);
+ * await a.send("x");
+ * console.log((await ep.poll(1)).length); // 1
+ * console.log((await ep.poll(0)).length); // 0: edge-triggered
+ * a.close();
+ * b.close();
+ * ```
+ */
+export class Epoll implements Disposable {
+  #fileno: number;
+  #closed = false;
+  #entries = new Map<number, Entry>();
+  // Readiness may have changed since the last look.
+  #dirty = new Set<Entry>();
+  // Had events at the last look: looked at again by every poll, first.
+  #ready = new Set<Entry>();
+  #wakers = new Set<() => void>();
+
+  /**
+   * Use {@link epoll}; `sizehint` is -1 or positive (and otherwise unused),
+   * `flags` 0 or `EPOLL_CLOEXEC`.
+   */
+  constructor(sizehint: number = -1, flags: number = 0) {
+    const hint = intArg(sizehint);
+    if (hint !== -1 && hint <= 0) throw new RangeError("negative sizehint");
+    const f = intArg(flags);
+    if (f !== 0 && f !== EPOLL_CLOEXEC) throw new error("invalid flags");
+    this.#fileno = nextEpollFd++;
+  }
+
+  /** Whether `close()` has been called. */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /**
+   * A number for this epoll object (kept apart from sockets' numbers: it
+   * cannot itself be watched).
+   *
+   * @example
+   * ```ts
+   * import { epoll } from "./mod.ts";
+   * using ep = epoll();
+   * console.log(ep.fileno() > 0); // true
+   * ```
+   */
+  fileno(): number {
+    this.#checkOpen();
+    return this.#fileno;
+  }
+
+  /**
+   * Stops watching every socket; later calls give a `RangeError`
+   * (CPython's ValueError). Idempotent. A `poll()` waiting rejects.
+   *
+   * @example
+   * ```ts
+   * import { epoll } from "./mod.ts";
+   * const ep = epoll();
+   * ep.close();
+   * console.log(ep.closed); // true
+   * ```
+   */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const e of this.#entries.values()) e.stop();
+    this.#entries.clear();
+    this.#dirty.clear();
+    this.#ready.clear();
+    this.#wake();
+  }
+
+  /** Closes it: `using ep = epoll()`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  /**
+   * Watches `fd` for `eventmask` (by default `EPOLLIN | EPOLLPRI |
+   * EPOLLOUT`). `FileExistsError` (`EEXIST`) when registered already,
+   * `EBADF` when it is no open socket.
+   *
+   * @example
+   * ```ts
+   * import { socket } from "../socket/mod.ts";
+   * import { epoll, EPOLLIN } from "./mod.ts";
+   * using s = socket();
+   * using ep = epoll();
+   * ep.register(s, EPOLLIN);
+   * ```
+   */
+  register(
+    fd: FileObject,
+    eventmask: number = EPOLLIN | EPOLLPRI | EPOLLOUT,
+  ): void {
+    const n = toFd(fd);
+    const mask = epollMask(eventmask);
+    this.#checkOpen();
+    if (!isOpen(n)) throw osError(errno.EBADF);
+    if ((mask & EPOLLEXCLUSIVE) && (mask & ~EXCLUSIVE_OK)) {
+      throw osError(errno.EINVAL);
+    }
+    if (this.#entries.has(n)) throw osError(errno.EEXIST);
+    const entry: Entry = { fd: n, events: mask, fired: false, stop: () => {} };
+    entry.stop = watch(n, () => this.#changed(entry));
+    this.#entries.set(n, entry);
+    this.#changed(entry);
+  }
+
+  /**
+   * Changes the mask of a registered `fd` (re-arming an `EPOLLONESHOT`
+   * one); `FileNotFoundError` (`ENOENT`) when it is not registered.
+   *
+   * @example
+   * ```ts
+   * import { socket } from "../socket/mod.ts";
+   * import { epoll, EPOLLIN, EPOLLOUT } from "./mod.ts";
+   * using s = socket();
+   * using ep = epoll();
+   * ep.register(s, EPOLLIN);
+   * ep.modify(s, EPOLLOUT);
+   * ```
+   */
+  modify(fd: FileObject, eventmask: number): void {
+    const n = toFd(fd);
+    const mask = epollMask(eventmask);
+    this.#checkOpen();
+    if (!isOpen(n)) throw osError(errno.EBADF);
+    if (mask & EPOLLEXCLUSIVE) throw osError(errno.EINVAL);
+    const entry = this.#entries.get(n);
+    if (entry === undefined) throw osError(errno.ENOENT);
+    if (entry.events & EPOLLEXCLUSIVE) throw osError(errno.EINVAL);
+    entry.events = mask;
+    entry.fired = false;
+    this.#changed(entry);
+  }
+
+  /**
+   * Stops watching `fd`; `FileNotFoundError` (`ENOENT`) when it is not
+   * registered, `EBADF` when it is no open socket.
+   *
+   * @example
+   * ```ts
+   * import { socket } from "../socket/mod.ts";
+   * import { epoll } from "./mod.ts";
+   * using s = socket();
+   * using ep = epoll();
+   * ep.register(s);
+   * ep.unregister(s);
+   * ```
+   */
+  unregister(fd: FileObject): void {
+    const n = toFd(fd);
+    this.#checkOpen();
+    if (!isOpen(n)) throw osError(errno.EBADF);
+    const entry = this.#entries.get(n);
+    if (entry === undefined) throw osError(errno.ENOENT);
+    this.#remove(entry);
+  }
+
+  /**
+   * Waits for events: resolves to at most `maxevents` (by default 1023,
+   * as CPython) `[fd, events]` pairs. `timeout` is in seconds; absent,
+   * `null` or negative waits as long as it takes.
+   *
+   * @example
+   * ```ts
+   * import { socketpair } from "../socket/mod.ts";
+   * import { epoll, EPOLLOUT } from "./mod.ts";
+   * const [a, b] = await socketpair();
+   * using ep = epoll();
+   * ep.register(a, EPOLLOUT);
+   * console.log(await ep.poll(1)); // [[fd of a, 4]]
+   * a.close();
+   * b.close();
+   * ```
+   */
+  poll(
+    timeout?: number | null,
+    maxevents?: number,
+    options?: WaitOptions,
+  ): Promise<Array<[fd: number, events: number]>>;
+  /** The same, waiting without a timeout until ready or aborted. */
+  poll(options: WaitOptions): Promise<Array<[fd: number, events: number]>>;
+  /** The same with a timeout and options. */
+  poll(
+    timeout: number | null | undefined,
+    options: WaitOptions,
+  ): Promise<Array<[fd: number, events: number]>>;
+  async poll(
+    timeout?: number | null | WaitOptions,
+    maxevents?: number | WaitOptions,
+    options?: WaitOptions,
+  ): Promise<Array<[fd: number, events: number]>> {
+    if (isOptions(timeout)) {
+      options = timeout;
+      timeout = undefined;
+    } else if (isOptions(maxevents)) {
+      options = maxevents;
+      maxevents = undefined;
+    }
+    this.#checkOpen();
+    const ms = epollTimeout(timeout);
+    let max = maxevents === undefined ? -1 : intArg(maxevents);
+    if (max === -1) max = DEFAULT_MAXEVENTS;
+    else if (max <= 0) {
+      throw new RangeError(`maxevents must be greater than 0, got ${max}`);
+    }
+    const signal = signalOf(options);
+    const limit = max;
+    const subscribe = (wake: () => void): () => void => {
+      this.#wakers.add(wake);
+      return () => this.#wakers.delete(wake);
+    };
+    return await waitReady(
+      () => this.#collect(limit),
+      () => [],
+      subscribe,
+      ms,
+      signal,
+    );
+  }
+
+  // Looks at the sockets that were ready and those that may have changed;
+  // gives their events (null for none), consuming edges and one-shots.
+  #collect(max: number): Array<[number, number]> | null {
+    this.#checkOpen();
+    const out: Array<[number, number]> = [];
+    const look = (e: Entry): void => {
+      const wasDirty = this.#dirty.delete(e);
+      this.#ready.delete(e);
+      if (this.#entries.get(e.fd) !== e || e.fired) return;
+      const bits = readiness(e.fd);
+      if (bits & POLLNVAL) {
+        // Closed: Linux drops a closed file from every epoll set.
+        this.#remove(e);
+        return;
+      }
+      const events = bits & (e.events | EPOLLERR | EPOLLHUP);
+      if (events === 0) return;
+      // Looked at again next time, after those not looked at now (as
+      // Linux rotates its ready list), also when edge-triggered, so that
+      // the read the next look arms is there for the next edge.
+      this.#ready.add(e);
+      if ((e.events & EPOLLET) && !wasDirty) return;
+      out.push([e.fd, events]);
+      if (e.events & EPOLLONESHOT) {
+        e.fired = true;
+        this.#ready.delete(e);
+      }
+    };
+    for (const e of [...this.#ready]) {
+      if (out.length >= max) break;
+      look(e);
+    }
+    for (const e of [...this.#dirty]) {
+      if (out.length >= max) break;
+      look(e);
+    }
+    return out.length > 0 ? out : null;
+  }
+
+  #changed(e: Entry): void {
+    this.#dirty.add(e);
+    this.#wake();
+  }
+
+  #wake(): void {
+    for (const wake of [...this.#wakers]) wake();
+  }
+
+  #remove(e: Entry): void {
+    e.stop();
+    this.#entries.delete(e.fd);
+    this.#dirty.delete(e);
+    this.#ready.delete(e);
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) {
+      throw new RangeError("I/O operation on closed epoll object");
+    }
+  }
+}
+
+/**
+ * A new epoll object, as Python's `select.epoll(sizehint=-1, flags=0)`.
+ *
+ * @example
+ * ```ts
+ * import { epoll } from "./mod.ts";
+ * const ep = epoll();
+ * console.log(await ep.poll(0)); // []
+ * ep.close();
+ * ```
+ */
+export function epoll(sizehint: number = -1, flags: number = 0): Epoll {
+  return new Epoll(sizehint, flags);
+}
