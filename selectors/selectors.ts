@@ -463,21 +463,25 @@ export class SelectSelector<
   readonly #readers = new Set<number>();
   readonly #writers = new Set<number>();
 
+  /** Registers `fd` with the kind for `events`. */
   protected addFd(fd: number, events: number): void {
     if (events & EVENT_READ) this.#readers.add(fd);
     if (events & EVENT_WRITE) this.#writers.add(fd);
   }
 
+  /** Changes the events of `fd` for the kind. */
   protected changeFd(fd: number, events: number): void {
     this.removeFd(fd);
     this.addFd(fd, events);
   }
 
+  /** Unregisters `fd` from the kind. */
   protected removeFd(fd: number): void {
     this.#readers.delete(fd);
     this.#writers.delete(fd);
   }
 
+  /** Releases what the kind holds. */
   protected closeKind(): void {
     this.#readers.clear();
     this.#writers.clear();
@@ -555,14 +559,17 @@ export class PollSelector<
 > extends BaseSelector<T, F> {
   readonly #poll: Poll = poll();
 
+  /** Registers `fd` with the kind for `events`. */
   protected addFd(fd: number, events: number): void {
     this.#poll.register(fd, pollEvents(events, POLLIN, POLLOUT));
   }
 
+  /** Changes the events of `fd` for the kind. */
   protected changeFd(fd: number, events: number): void {
     this.#poll.modify(fd, pollEvents(events, POLLIN, POLLOUT));
   }
 
+  /** Unregisters `fd` from the kind. */
   protected removeFd(fd: number): void {
     try {
       this.#poll.unregister(fd);
@@ -571,6 +578,7 @@ export class PollSelector<
     }
   }
 
+  /** Releases what the kind holds. */
   protected closeKind(): void {
     // CPython keeps its poll object: a closed PollSelector still works.
   }
@@ -643,14 +651,17 @@ export class EpollSelector<
     return this.#epoll.fileno();
   }
 
+  /** Registers `fd` with the kind for `events`. */
   protected addFd(fd: number, events: number): void {
     this.#epoll.register(fd, pollEvents(events, EPOLLIN, EPOLLOUT));
   }
 
+  /** Changes the events of `fd` for the kind. */
   protected changeFd(fd: number, events: number): void {
     this.#epoll.modify(fd, pollEvents(events, EPOLLIN, EPOLLOUT));
   }
 
+  /** Unregisters `fd` from the kind. */
   protected removeFd(fd: number): void {
     try {
       this.#epoll.unregister(fd);
@@ -660,6 +671,7 @@ export class EpollSelector<
     }
   }
 
+  /** Releases what the kind holds. */
   protected closeKind(): void {
     this.#epoll.close();
   }

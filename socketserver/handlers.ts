@@ -236,9 +236,9 @@ type StreamHandlerStatics = typeof StreamRequestHandler;
  */
 export class StreamRequestHandler extends BaseRequestHandler<Socket> {
   /** Buffer size of `rfile` (-1: the default size). */
-  static rbufsize = -1;
+  static rbufsize: number = -1;
   /** Buffer size of `wfile` (0: unbuffered, each write sent at once). */
-  static wbufsize = 0;
+  static wbufsize: number = 0;
   /** A timeout for the connection, in seconds, when not `null`. */
   static timeout: number | null = null;
   /** Whether to set `TCP_NODELAY` on the connection. */

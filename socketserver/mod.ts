@@ -62,3 +62,10 @@ export {
   ThreadingUnixDatagramServer,
   ThreadingUnixStreamServer,
 } from "./threading.ts";
+// The socket types the servers and handlers are typed with.
+export type {
+  Address,
+  Socket,
+  SocketFile,
+  SocketFileMode,
+} from "../socket/mod.ts";

@@ -474,6 +474,7 @@ export class TCPServer extends BaseServer {
     return this.socket.accept();
   }
 
+  /** The timeout of the server's socket. */
   protected override socketTimeout(): number | null {
     return this.socket.gettimeout();
   }
@@ -516,8 +517,11 @@ type UDPStatics = typeof UDPServer;
  * ```
  */
 export class UDPServer extends TCPServer {
+  /** The socket type (`SOCK_DGRAM`). */
   static override socket_type: number = SOCK_DGRAM;
+  /** Whether to set `SO_REUSEADDR` before binding. */
   static override allow_reuse_address = false;
+  /** Whether to set `SO_REUSEPORT` before binding. */
   static override allow_reuse_port = false;
   /** The largest datagram taken (the rest is dropped). */
   static max_packet_size = 8192;
@@ -567,6 +571,7 @@ export class UDPServer extends TCPServer {
  * ```
  */
 export class UnixStreamServer extends TCPServer {
+  /** The socket family (`AF_UNIX`). */
   static override address_family: number = AF_UNIX;
 }
 
@@ -582,5 +587,6 @@ export class UnixStreamServer extends TCPServer {
  * ```
  */
 export class UnixDatagramServer extends UDPServer {
+  /** The socket family (`AF_UNIX`). */
   static override address_family: number = AF_UNIX;
 }
