@@ -3,9 +3,9 @@
  * with `EPOLLET` and `EPOLLONESHOT`.
  *
  * An epoll object keeps one watch on each registered socket for as long as
- * it is registered, and a list of those whose readiness may have changed,
- * so that a `poll()` looks again only at those and at the ones that were
- * ready the last time: the cost of a wait follows the sockets that are
+ * it is registered, and, as Linux, a ready list of those whose readiness
+ * may have changed or that were ready at the last look, so that a
+ * `poll()` looks only at those: the cost of a wait follows the sockets that are
  * active, not how many are registered.
  *
  * @module
@@ -50,6 +50,8 @@ interface Entry {
   events: number;
   // EPOLLONESHOT has reported it: nothing more until `modify`.
   fired: boolean;
+  // Its readiness may have changed since the last look (an edge).
+  dirty: boolean;
   stop: () => void;
 }
 
@@ -78,10 +80,10 @@ export class Epoll implements Disposable {
   #fileno: number;
   #closed = false;
   #entries = new Map<number, Entry>();
-  // Readiness may have changed since the last look.
-  #dirty = new Set<Entry>();
-  // Had events at the last look: looked at again by every poll, first.
-  #ready = new Set<Entry>();
+  // Linux's ready list: the entries that may have changed, and those that
+  // had events at the last look, in the order they came; an entry looked
+  // at goes to the back, so that a batch cut by maxevents is fair.
+  #queue = new Set<Entry>();
   #wakers = new Set<() => void>();
 
   /**
@@ -134,8 +136,7 @@ export class Epoll implements Disposable {
     this.#closed = true;
     for (const e of this.#entries.values()) e.stop();
     this.#entries.clear();
-    this.#dirty.clear();
-    this.#ready.clear();
+    this.#queue.clear();
     this.#wake();
   }
 
@@ -170,7 +171,13 @@ export class Epoll implements Disposable {
       throw osError(errno.EINVAL);
     }
     if (this.#entries.has(n)) throw osError(errno.EEXIST);
-    const entry: Entry = { fd: n, events: mask, fired: false, stop: () => {} };
+    const entry: Entry = {
+      fd: n,
+      events: mask,
+      fired: false,
+      dirty: false,
+      stop: () => {},
+    };
     entry.stop = watch(n, () => this.#changed(entry));
     this.#entries.set(n, entry);
     this.#changed(entry);
@@ -295,42 +302,36 @@ export class Epoll implements Disposable {
   #collect(max: number): Array<[number, number]> | null {
     this.#checkOpen();
     const out: Array<[number, number]> = [];
-    const look = (e: Entry): void => {
-      const wasDirty = this.#dirty.delete(e);
-      this.#ready.delete(e);
-      if (this.#entries.get(e.fd) !== e || e.fired) return;
+    for (const e of [...this.#queue]) {
+      if (out.length >= max) break;
+      this.#queue.delete(e);
+      const edge = e.dirty;
+      e.dirty = false;
+      if (this.#entries.get(e.fd) !== e || e.fired) continue;
       const bits = readiness(e.fd);
       if (bits & POLLNVAL) {
         // Closed: Linux drops a closed file from every epoll set.
         this.#remove(e);
-        return;
+        continue;
       }
       const events = bits & (e.events | EPOLLERR | EPOLLHUP);
-      if (events === 0) return;
-      // Looked at again next time, after those not looked at now (as
-      // Linux rotates its ready list), also when edge-triggered, so that
-      // the read the next look arms is there for the next edge.
-      this.#ready.add(e);
-      if ((e.events & EPOLLET) && !wasDirty) return;
+      if (events === 0) continue;
+      // Looked at again by the next poll, also when edge-triggered, so
+      // that the read that look arms is there for the next edge.
+      this.#queue.add(e);
+      if ((e.events & EPOLLET) && !edge) continue;
       out.push([e.fd, events]);
       if (e.events & EPOLLONESHOT) {
         e.fired = true;
-        this.#ready.delete(e);
+        this.#queue.delete(e);
       }
-    };
-    for (const e of [...this.#ready]) {
-      if (out.length >= max) break;
-      look(e);
-    }
-    for (const e of [...this.#dirty]) {
-      if (out.length >= max) break;
-      look(e);
     }
     return out.length > 0 ? out : null;
   }
 
   #changed(e: Entry): void {
-    this.#dirty.add(e);
+    e.dirty = true;
+    this.#queue.add(e);
     this.#wake();
   }
 
@@ -341,8 +342,7 @@ export class Epoll implements Disposable {
   #remove(e: Entry): void {
     e.stop();
     this.#entries.delete(e.fd);
-    this.#dirty.delete(e);
-    this.#ready.delete(e);
+    this.#queue.delete(e);
   }
 
   #checkOpen(): void {

@@ -35,14 +35,25 @@ const IN_SET = POLLRDNORM | POLLRDBAND | POLLIN | POLLHUP | POLLERR;
 const OUT_SET = POLLWRBAND | POLLWRNORM | POLLOUT | POLLERR;
 const EX_SET = POLLPRI;
 
-function items<T>(list: Iterable<T>): T[] {
+// The objects of one list and their descriptors. A list is read by index
+// as it stands when each item is converted, as CPython's PySequence_Fast
+// reads a list whose items' fileno() change it.
+function convert<T>(list: Iterable<T>): [T[], number[]] {
   const iterator = list === null || list === undefined
     ? undefined
     : (list as { [Symbol.iterator]?: unknown })[Symbol.iterator];
   if (typeof iterator !== "function") {
     throw new TypeError("arguments 1-3 must be sequences");
   }
-  return [...list];
+  const live: readonly T[] = Array.isArray(list) ? list : [...list];
+  const objs: T[] = [];
+  const fds: number[] = [];
+  for (let i = 0; i < live.length; i++) {
+    const obj = live[i] as T;
+    objs.push(obj);
+    fds.push(toFd(obj));
+  }
+  return [objs, fds];
 }
 
 /**
@@ -110,12 +121,9 @@ export async function select<
   // CPython checks the timeout before the lists.
   const ms = selectTimeout(timeout);
   const signal = signalOf(options);
-  const r = items(rlist);
-  const w = items(wlist);
-  const x = items(xlist);
-  const rfd = r.map(toFd);
-  const wfd = w.map(toFd);
-  const xfd = x.map(toFd);
+  const [r, rfd] = convert(rlist);
+  const [w, wfd] = convert(wlist);
+  const [x, xfd] = convert(xlist);
   const all = [...new Set([...rfd, ...wfd, ...xfd])];
   const evaluate = (): [R[], W[], X[]] | null => {
     const bits = new Map<number, number>();
