@@ -58,22 +58,45 @@ export function watchAll(fds: Iterable<number>): Subscribe {
   };
 }
 
+// One turn of the event loop, letting completed I/O in: setImmediate
+// where the runtime has one (Deno and Node.js do; it costs microseconds),
+// else a zero timer.
+const immediate = (globalThis as { setImmediate?: (f: () => void) => void })
+  .setImmediate;
+
 /**
- * One turn of the event loop, so that reads a zero-timeout call armed can
- * complete before it answers: a loop of `select(..., 0)` then sees data
- * that has come, where it would otherwise starve the reads it asks about.
+ * One turn of the event loop, so that reads an evaluation has just armed
+ * can complete before the call answers: data the kernel already holds is
+ * then seen, as Linux's select sees it. Without it a loop of
+ * `select(..., 0)` would starve the reads it asks about.
  */
-export function oneTurn(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+export function ioTurn(): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof immediate === "function") immediate(resolve);
+    else setTimeout(resolve, 0);
+  });
+}
+
+/** What one look at the sockets found. */
+export interface Evaluation<T> {
+  /** The answer, or `null` when nothing is ready. */
+  readonly result: T | null;
+  /**
+   * Whether a socket watched for reading was not readable: the look has
+   * armed its read, and data the kernel holds comes in within a turn.
+   */
+  readonly armed: boolean;
 }
 
 /**
- * The loop every waiting call runs: `evaluate` answers (non-null) when
- * something is ready; otherwise wait for a change and ask again, until the
- * timeout (`ms`, `null` for none) has passed, when `empty()` answers.
+ * The loop every waiting call runs: `evaluate` answers when something is
+ * ready; otherwise wait for a change and ask again, until the timeout
+ * (`ms`, `null` for none) has passed, when `empty()` answers. A first
+ * answer that left reads just armed is asked again after one turn, so that
+ * a socket that is readable and writable is seen as both in one call.
  */
 export async function waitReady<T>(
-  evaluate: () => T | null,
+  evaluate: () => Evaluation<T>,
   empty: () => T,
   subscribe: Subscribe,
   ms: number | null,
@@ -81,16 +104,18 @@ export async function waitReady<T>(
 ): Promise<T> {
   if (signal?.aborted) throw signal.reason;
   const first = evaluate();
-  if (first !== null) return first;
-  if (ms === 0) {
-    await oneTurn();
+  if (first.result !== null && !first.armed) return first.result;
+  if (first.result !== null || ms === 0) {
+    await ioTurn();
+    const again = evaluate().result ?? first.result;
+    if (again !== null) return again;
     if (signal?.aborted) throw signal.reason;
-    return evaluate() ?? empty();
+    if (ms === 0) return empty();
   }
   const deadline = ms === null ? null : performance.now() + ms;
   for (;;) {
     await nextChange(subscribe, deadline, signal);
-    const r = evaluate();
+    const r = evaluate().result;
     if (r !== null) return r;
     if (deadline !== null && performance.now() >= deadline) return empty();
   }

@@ -35,7 +35,7 @@ import {
   EPOLLOUT,
   EPOLLPRI,
 } from "./constants.ts";
-import { waitReady } from "./_wait.ts";
+import { type Evaluation, waitReady } from "./_wait.ts";
 
 // Linux's EPOLLEXCLUSIVE_OK_BITS (EPOLLWAKEUP is 1 << 29).
 const EXCLUSIVE_OK = EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | 2 ** 29 |
@@ -288,22 +288,38 @@ export class Epoll implements Disposable {
       this.#wakers.add(wake);
       return () => this.#wakers.delete(wake);
     };
-    return await waitReady(
-      () => this.#collect(limit),
-      () => [],
-      subscribe,
-      ms,
-      signal,
-    );
+    // A second look (after reads armed by the first have had a turn) adds
+    // to what the first one took.
+    const taken: Array<[number, number]> = [];
+    const evaluate = (): Evaluation<Array<[number, number]>> => {
+      const armed = this.#collect(limit, taken);
+      return { result: taken.length > 0 ? [...taken] : null, armed };
+    };
+    return await waitReady(evaluate, () => [], subscribe, ms, signal);
   }
 
-  // Looks at the sockets that were ready and those that may have changed;
-  // gives their events (null for none), consuming edges and one-shots.
-  #collect(max: number): Array<[number, number]> | null {
+  // Looks at the sockets that were ready and those that may have changed,
+  // adding their events to `out` (up to `max`, and not those there
+  // already), consuming edges and one-shots. Whether a socket watched for
+  // reading was found not readable (its read is armed now).
+  #collect(max: number, out: Array<[number, number]>): boolean {
     this.#checkOpen();
-    const out: Array<[number, number]> = [];
+    // A second look: what was taken may have more events now (data that
+    // came in the turn between), as one epoll_wait would have seen.
+    for (const [i, [fd, events]] of out.entries()) {
+      const e = this.#entries.get(fd);
+      if (e !== undefined) {
+        out[i] = [
+          fd,
+          events | (readiness(fd) & (e.events | EPOLLERR | EPOLLHUP)),
+        ];
+      }
+    }
+    const taken = new Set(out.map(([fd]) => fd));
+    let armed = false;
     for (const e of [...this.#queue]) {
       if (out.length >= max) break;
+      if (taken.has(e.fd)) continue;
       this.#queue.delete(e);
       const edge = e.dirty;
       e.dirty = false;
@@ -314,6 +330,7 @@ export class Epoll implements Disposable {
         this.#remove(e);
         continue;
       }
+      if ((e.events & EPOLLIN) && !(bits & EPOLLIN)) armed = true;
       const events = bits & (e.events | EPOLLERR | EPOLLHUP);
       if (events === 0) continue;
       // Looked at again by the next poll, also when edge-triggered, so
@@ -326,7 +343,7 @@ export class Epoll implements Disposable {
         this.#queue.delete(e);
       }
     }
-    return out.length > 0 ? out : null;
+    return armed;
   }
 
   #changed(e: Entry): void {

@@ -24,7 +24,7 @@ import {
   type WaitOptions,
 } from "./_args.ts";
 import { keyError, runtimeError } from "./errors.ts";
-import { waitReady, watchAll } from "./_wait.ts";
+import { type Evaluation, waitReady, watchAll } from "./_wait.ts";
 
 // poll(2) reports these whether asked or not.
 const ALWAYS = POLLERR | POLLHUP | POLLNVAL;
@@ -147,13 +147,16 @@ export class Poll {
     if (this.#running) throw runtimeError("concurrent poll() invocation");
     // As CPython's array of pollfd: what is registered now, for this call.
     const watched = [...this.#fds];
-    const evaluate = (): Array<[number, number]> | null => {
+    const evaluate = (): Evaluation<Array<[number, number]>> => {
       const out: Array<[number, number]> = [];
+      let armed = false;
       for (const [fd, mask] of watched) {
-        const revents = readiness(fd) & (mask | ALWAYS);
+        const bits = readiness(fd);
+        const revents = bits & (mask | ALWAYS);
         if (revents !== 0) out.push([fd, revents]);
+        if ((mask & POLLIN) && !(bits & (POLLIN | POLLNVAL))) armed = true;
       }
-      return out.length > 0 ? out : null;
+      return { result: out.length > 0 ? out : null, armed };
     };
     this.#running = true;
     try {

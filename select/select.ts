@@ -27,7 +27,7 @@ import {
   toFd,
   type WaitOptions,
 } from "./_args.ts";
-import { waitReady, watchAll } from "./_wait.ts";
+import { type Evaluation, waitReady, watchAll } from "./_wait.ts";
 
 // Which poll bits put a descriptor in which of select's sets (Linux's
 // POLLIN_SET, POLLOUT_SET and POLLEX_SET in fs/select.c).
@@ -125,7 +125,7 @@ export async function select<
   const [w, wfd] = convert(wlist);
   const [x, xfd] = convert(xlist);
   const all = [...new Set([...rfd, ...wfd, ...xfd])];
-  const evaluate = (): [R[], W[], X[]] | null => {
+  const evaluate = (): Evaluation<[R[], W[], X[]]> => {
     const bits = new Map<number, number>();
     for (const fd of all) {
       const b = readiness(fd);
@@ -139,7 +139,11 @@ export async function select<
       pick(w, wfd, OUT_SET),
       pick(x, xfd, EX_SET),
     ];
-    return out[0].length + out[1].length + out[2].length > 0 ? out : null;
+    const any = out[0].length + out[1].length + out[2].length > 0;
+    return {
+      result: any ? out : null,
+      armed: out[0].length < r.length,
+    };
   };
   return await waitReady(
     evaluate,
