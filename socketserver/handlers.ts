@@ -165,7 +165,10 @@ class FileWriter implements RequestWriter {
   write(
     data: Uint8Array | ArrayBufferView | ArrayBuffer | string,
   ): Promise<number> {
-    return this.#file.write(data);
+    // As the unbuffered writer (and sendall): a string goes out as UTF-8.
+    return this.#file.write(
+      typeof data === "string" ? new TextEncoder().encode(data) : data,
+    );
   }
   flush(): Promise<void> {
     return this.#file.flush();
