@@ -18,6 +18,8 @@ import * as socket from "../mod.ts";
 import * as socketserver from "../socketserver/mod.ts";
 import { repr } from "./_pyrepr.ts";
 
+// (Python's twin takes a lock here: its two threads could mix their
+// lines; tasks cannot.)
 function log(who: string, text: string): void {
   console.log(`${who}: ${text}`);
 }
