@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import * as select from "../../select/mod.ts";
-import { fill, sleep, tcpPair, tcpPairs, timed } from "./_helpers.ts";
+import { fill, sleep, tcpPair, tcpPairs, timed } from "../_select_helpers.ts";
 
 const {
   POLLERR,

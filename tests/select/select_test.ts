@@ -11,7 +11,7 @@ import {
   tcpPair,
   tcpPairs,
   timed,
-} from "./_helpers.ts";
+} from "../_select_helpers.ts";
 
 const enc = new TextEncoder();
 

@@ -4,7 +4,7 @@
 import * as assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import * as selectors from "../../selectors/mod.ts";
-import { sleep, tcpPair, timed } from "../select/_helpers.ts";
+import { sleep, tcpPair, timed } from "../_select_helpers.ts";
 
 const { EVENT_READ, EVENT_WRITE } = selectors;
 

@@ -5,7 +5,7 @@
 import * as assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import * as socketserver from "../../socketserver/mod.ts";
-import { sleep, timed } from "../select/_helpers.ts";
+import { sleep, timed } from "../_select_helpers.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();

@@ -1,7 +1,7 @@
 // Shared helpers for the select, selectors and socketserver tests:
 // connected stream pairs on loopback, closed at the end of a test.
 
-import * as socket from "../../mod.ts";
+import * as socket from "../mod.ts";
 
 /** Connected pairs `[a, b]` from one listener; `close()` closes them all. */
 export interface Pairs extends Disposable {
