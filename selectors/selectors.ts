@@ -67,7 +67,9 @@ function repr(v: unknown): string {
   if (typeof v !== "object" || v === null) return String(v);
   if (v.toString !== Object.prototype.toString) return String(v);
   const name = (v as { constructor?: { name?: unknown } }).constructor?.name;
-  return `<${typeof name === "string" ? name : "object"} object>`;
+  return `<${
+    typeof name === "string" && name !== "Object" ? name : "object"
+  } object>`;
 }
 
 /** Python's `selectors._fileobj_to_fd`, with `RangeError` for ValueError. */
