@@ -4,6 +4,7 @@
 import * as assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import * as select from "../../select/mod.ts";
+import { runtime } from "../../_runtime/runtime.ts";
 import { hasPython, runPython, skipReason } from "../_python.ts";
 
 const SCRIPT = new URL(
@@ -97,8 +98,10 @@ async function pysocketStates(dir: string): Promise<Map<string, number>> {
   c.close();
   const dgrams: Array<[number, socket.Address, string]> = [
     [socket.AF_INET, ["127.0.0.1", 0], "inet"],
-    [socket.AF_UNIX, `${dir}/js-dgram`, "unix"],
   ];
+  if (runtime.capabilities.unixDatagrams) {
+    dgrams.push([socket.AF_UNIX, `${dir}/js-dgram`, "unix"]);
+  }
   for (const [fam, address, tag] of dgrams) {
     const u = socket.socket(fam, socket.SOCK_DGRAM);
     await show(`${tag} dgram new`, u);
@@ -143,6 +146,14 @@ Deno.test({
         }),
       );
       const ours = await pysocketStates(dir);
+      if (!runtime.capabilities.unixDatagrams) {
+        console.log(
+          "SKIP the unix dgram states: this runtime has no AF_UNIX SOCK_DGRAM",
+        );
+        for (const label of [...linux.keys()]) {
+          if (label.startsWith("unix dgram")) linux.delete(label);
+        }
+      }
       assert.deepEqual([...ours.keys()], [...linux.keys()]);
       const wrong: string[] = [];
       for (const [label, want] of linux) {
