@@ -388,3 +388,24 @@ Deno.test("select: thousands of sockets in one call, one wait for all", async ()
     await readers[i]?.recv(1);
   }
 });
+
+Deno.test("select: a timeout past 2^31 ms waits (no timer fires early)", async () => {
+  using pair = await tcpPair();
+  const [, b] = pair;
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 50);
+  const [, ms] = await timed(() =>
+    assert.rejects(
+      select.select([b], [], [], 2 ** 31 / 1000 + 10, { signal: ac.signal }),
+      { name: "AbortError" },
+    )
+  );
+  assert.ok(ms >= 45, `${ms} ms`);
+  const ep = select.epoll();
+  const ac2 = new AbortController();
+  setTimeout(() => ac2.abort(), 50);
+  await assert.rejects(ep.poll(2_000_000, { signal: ac2.signal }), {
+    name: "AbortError",
+  });
+  ep.close();
+});
