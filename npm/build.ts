@@ -29,7 +29,14 @@ const TOOLS = path.join(NPM, "tools");
 const DIST = path.join(NPM, "dist");
 
 /** Source folders compiled into the package, besides mod.ts. */
-const SOURCE_DIRS = ["addr", "dns", "socket"];
+const SOURCE_DIRS = [
+  "addr",
+  "dns",
+  "socket",
+  "select",
+  "selectors",
+  "socketserver",
+];
 const RUNTIME_LINE = 'export * from "./deno.ts";';
 const NODE_RUNTIME_LINE = 'export * from "./node.ts";';
 
@@ -314,6 +321,18 @@ function packageJson(version: string): string {
         import: { types: "./esm/mod.d.ts", default: "./esm/mod.js" },
         require: { types: "./script/mod.d.ts", default: "./script/mod.js" },
       },
+      ...Object.fromEntries(
+        ["select", "selectors", "socketserver"].map((m) => [`./${m}`, {
+          import: {
+            types: `./esm/${m}/mod.d.ts`,
+            default: `./esm/${m}/mod.js`,
+          },
+          require: {
+            types: `./script/${m}/mod.d.ts`,
+            default: `./script/${m}/mod.js`,
+          },
+        }]),
+      ),
       "./package.json": "./package.json",
     },
     files: ["esm/", "script/", "README.md", "LICENSE"],

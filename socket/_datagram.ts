@@ -168,14 +168,17 @@ export class DatagramCore {
   }
 
   /**
-   * Linux's poll bits now: readable with a datagram or an error queued;
-   * writable always (a datagram send does not wait for room here).
+   * Linux's poll bits now: readable with a datagram queued, POLLERR with an
+   * error pending; writable always (a datagram send does not wait for room
+   * here).
    */
   readiness(): number {
     if (this.#closed) return 0;
     let bits = POLLOUT;
     const failed = this.#error !== null || this.#optionError !== null;
-    if (this.#head < this.#queue.length || failed) bits |= POLLIN;
+    // Linux: a pending error is POLLERR alone (which select counts as
+    // readable); POLLIN means a datagram is queued.
+    if (this.#head < this.#queue.length) bits |= POLLIN;
     if (failed) bits |= POLLERR;
     return bits;
   }

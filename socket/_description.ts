@@ -236,7 +236,10 @@ export function allocateFd(d: Description): number {
 
 /** Forgets a fileno. */
 export function freeFd(fd: number): void {
+  const d = table.get(fd);
   table.delete(fd);
+  // select, poll and epoll watching this number learn it is gone.
+  d?.changed.notify();
 }
 
 /** The description behind an open (or detached) fileno, or `EBADF`. */

@@ -134,9 +134,13 @@ export class StreamCore {
     } else {
       this.#startRead();
     }
-    if (this.#eof) bits |= POLLRDHUP;
-    if (this.#error !== null || this.#sendError !== null) bits |= POLLERR;
-    if (this.#eof && this.#writeShut) bits |= POLLHUP;
+    // Linux: RDHUP once the read side is shut (by the peer or SHUT_RD);
+    // HUP once both are, or the connection failed.
+    const readDone = this.#eof || this.#readShut;
+    const failed = this.#error !== null || this.#sendError !== null;
+    if (readDone) bits |= POLLRDHUP;
+    if (failed) bits |= POLLERR;
+    if ((readDone && this.#writeShut) || failed) bits |= POLLHUP;
     if (this.#queuedBytes < this.sndbuf || this.#writeShut) bits |= POLLOUT;
     return bits;
   }

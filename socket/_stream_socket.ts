@@ -123,6 +123,8 @@ async function connect(
     throw osError(errno.EBADF);
   }
   attachStream(d, conn);
+  // select, poll and epoll watching the socket learn it is connected.
+  d.changed.notify();
 }
 
 function sendto(

@@ -22,9 +22,19 @@
  * @module
  */
 
-import { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT } from "../_base/poll.ts";
-import { SOCK_DGRAM } from "../_base/constants.ts";
-import { findFd } from "./_description.ts";
+import {
+  POLLERR,
+  POLLHUP,
+  POLLIN,
+  POLLNVAL,
+  POLLOUT,
+  POLLRDHUP,
+  POLLRDNORM,
+  POLLWRBAND,
+  POLLWRNORM,
+} from "../_base/poll.ts";
+import { AF_UNIX, SOCK_DGRAM } from "../_base/constants.ts";
+import { type Description, findFd } from "./_description.ts";
 
 /**
  * Linux's poll bits for the socket whose `fileno()` is `fd` now;
@@ -40,6 +50,20 @@ import { findFd } from "./_description.ts";
 export function readiness(fd: number): number {
   const d = findFd(fd);
   if (d === null) return POLLNVAL;
+  const bits = coreBits(d);
+  if (bits === POLLNVAL) return bits;
+  // Linux sets the "normal data" twins with POLLIN and POLLOUT; only TCP
+  // leaves POLLWRBAND out.
+  let out = bits;
+  if (bits & POLLIN) out |= POLLRDNORM;
+  if (bits & POLLOUT) {
+    out |= POLLWRNORM;
+    if (d.type === SOCK_DGRAM || d.family === AF_UNIX) out |= POLLWRBAND;
+  }
+  return out;
+}
+
+function coreBits(d: Description): number {
   if (d.type === SOCK_DGRAM) {
     return d.datagram?.readiness() ?? POLLOUT;
   }
@@ -54,9 +78,12 @@ export function readiness(fd: number): number {
       return POLLNVAL;
     default:
       // Linux: a stream socket that is not connected (new, bound, or after a
-      // failed connect) polls as writable and hung up; a failed connect also
-      // reports its error until SO_ERROR reads it.
-      return POLLOUT | POLLHUP | (d.soError !== 0 ? POLLERR : 0);
+      // failed connect) polls as writable and hung up; a failed connect has
+      // also shut both directions and reports its error until SO_ERROR
+      // reads it.
+      return d.soError !== 0
+        ? POLLIN | POLLOUT | POLLHUP | POLLERR | POLLRDHUP
+        : POLLOUT | POLLHUP;
   }
 }
 
@@ -86,15 +113,36 @@ export function readiness(fd: number): number {
 export function watch(fd: number, onChange: () => void): () => void {
   const d = findFd(fd);
   if (d === null) return () => {};
-  const stops = [d.changed.watch(onChange)];
-  if (d.stream !== null) {
-    stops.push(d.stream.readable.watch(onChange));
-    stops.push(d.stream.writable.watch(onChange));
-  }
-  if (d.listener !== null) stops.push(d.listener.readable.watch(onChange));
-  if (d.datagram !== null) stops.push(d.datagram.readable.watch(onChange));
+  // The cores come and go with the phase (a connect attaches a stream,
+  // listen a listener): a phase change, which `changed` tells, watches the
+  // cores there are now.
+  let cores: Array<() => void> = [];
+  let stream: Description["stream"] = null;
+  let listener: Description["listener"] = null;
+  let datagram: Description["datagram"] = null;
+  const attach = (): void => {
+    if (
+      d.stream === stream && d.listener === listener && d.datagram === datagram
+    ) return;
+    for (const stop of cores) stop();
+    cores = [];
+    ({ stream, listener, datagram } = d);
+    if (stream !== null) {
+      cores.push(stream.readable.watch(onChange));
+      cores.push(stream.writable.watch(onChange));
+    }
+    if (listener !== null) cores.push(listener.readable.watch(onChange));
+    if (datagram !== null) cores.push(datagram.readable.watch(onChange));
+  };
+  attach();
+  const stopChanged = d.changed.watch(() => {
+    attach();
+    onChange();
+  });
   return () => {
-    for (const stop of stops) stop();
+    stopChanged();
+    for (const stop of cores) stop();
+    cores = [];
   };
 }
 
@@ -104,3 +152,7 @@ export function isOpen(fd: number): boolean {
 }
 
 export { POLLERR, POLLHUP, POLLIN, POLLNVAL, POLLOUT };
+
+// The socket cores' timer, for the one timeout of a select or poll call:
+// it fires right for delays past 2^31 ms.
+export { Timer } from "./_wait.ts";
