@@ -22,7 +22,7 @@
 
 import type { StreamConn } from "../_runtime/runtime.ts";
 import { errno, fromRuntimeError, osError, timedOut } from "./errors.ts";
-import { Signal, Timer, type WaitMode } from "./_wait.ts";
+import { plainBlocking, Signal, Timer, type WaitMode } from "./_wait.ts";
 import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP } from "../_base/poll.ts";
 
 // The read buffer starts small (an idle connection holds little) and grows
@@ -71,7 +71,7 @@ export class StreamCore {
   readonly writable: Signal = new Signal();
 
   // The receive store: bytes `#start` to `#end` of `#store`.
-  #store: Uint8Array = EMPTY;
+  #store: Uint8Array<ArrayBuffer> = EMPTY;
   #start = 0;
   #end = 0;
   #readBuf: Uint8Array | null = null;
@@ -223,8 +223,7 @@ export class StreamCore {
   // A read may go straight into the caller's buffer only when nothing is
   // buffered or pending and the caller cannot go away before it ends.
   #canReadDirect(mode: WaitMode): boolean {
-    return mode.deadline === null && !mode.nonblocking &&
-      mode.signal === undefined && this.#end === this.#start &&
+    return plainBlocking(mode) && this.#end === this.#start &&
       this.#reading === null && !this.#closed && !this.#eof &&
       !this.#readShut && this.#error === null;
   }
@@ -261,8 +260,11 @@ export class StreamCore {
         return;
       }
       if (mode.nonblocking && this.buffered > 0) return;
-      this.#startRead();
-      await this.readable.wait(mode);
+      const read = this.#startRead();
+      // A blocking reader waits on the read itself (it never rejects); one
+      // that can give up, on the readable signal.
+      if (read !== null && plainBlocking(mode)) await read;
+      else await this.readable.wait(mode);
     }
   }
 
@@ -277,8 +279,9 @@ export class StreamCore {
   /** Takes up to `n` buffered bytes now, without waiting (may be empty). */
   take(n: number): Uint8Array<ArrayBuffer> {
     const k = Math.min(n, this.buffered);
-    const out = new Uint8Array(k);
-    this.#copyOut(out, k, false);
+    // One copy into an array of its own, no view made on the way.
+    const out = this.#store.slice(this.#start, this.#start + k);
+    if (k > 0) this.#consume(k);
     return out;
   }
 
@@ -373,15 +376,17 @@ export class StreamCore {
     return this.buffered > before;
   }
 
-  #startRead(): void {
+  // Starts a read into the store unless one is pending or none may be made.
+  // Returns the read started (it never rejects), or `null`.
+  #startRead(): Promise<void> | null {
     if (
       this.#reading !== null || this.#eof || this.#error !== null ||
       this.#closed
-    ) return;
+    ) return null;
     const room = this.rcvbuf - this.buffered;
-    if (room <= 0) return;
+    if (room <= 0) return null;
     const buf = this.#readBuffer(room);
-    this.#reading = this.conn.read(buf).then(
+    const read = this.conn.read(buf).then(
       (n) => {
         this.#reading = null;
         if (n === null) this.#eof = true;
@@ -400,6 +405,8 @@ export class StreamCore {
         this.readable.notify();
       },
     );
+    this.#reading = read;
+    return read;
   }
 
   #readDirect(dst: Uint8Array): Promise<number> {

@@ -21,6 +21,16 @@ export interface WaitMode {
   readonly signal?: AbortSignal | undefined;
 }
 
+/**
+ * Whether a wait in `mode` can only end with what it waits for: blocking,
+ * with no deadline and no signal. Such a caller may be handed the runtime's
+ * operation itself.
+ */
+export function plainBlocking(mode: WaitMode): boolean {
+  return mode.deadline === null && !mode.nonblocking &&
+    mode.signal === undefined;
+}
+
 /** The largest delay `setTimeout` takes; longer ones fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
