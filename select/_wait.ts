@@ -58,21 +58,23 @@ export function watchAll(fds: Iterable<number>): Subscribe {
   };
 }
 
-// One turn of the event loop, letting completed I/O in: setImmediate
-// where the runtime has one (Deno and Node.js do; it costs microseconds),
-// else a zero timer.
+// Turns of the event loop, letting completed I/O in: setImmediate where
+// the runtime has one (Deno, Node.js and Bun do; it costs microseconds),
+// else a zero timer. Two turns: Deno and Node.js hand a read the kernel
+// could answer to its caller within one; on Bun (1.4.5) one turn leaves
+// such a socket unseen and two do not.
 const immediate = (globalThis as { setImmediate?: (f: () => void) => void })
   .setImmediate;
 
 /**
- * One turn of the event loop, so that reads an evaluation has just armed
+ * Two turns of the event loop, so that reads an evaluation has just armed
  * can complete before the call answers: data the kernel already holds is
  * then seen, as Linux's select sees it. Without it a loop of
  * `select(..., 0)` would starve the reads it asks about.
  */
 export function ioTurn(): Promise<void> {
   return new Promise((resolve) => {
-    if (typeof immediate === "function") immediate(resolve);
+    if (typeof immediate === "function") immediate(() => immediate(resolve));
     else setTimeout(resolve, 0);
   });
 }
@@ -92,7 +94,7 @@ export interface Evaluation<T> {
  * The loop every waiting call runs: `evaluate` answers when something is
  * ready; otherwise wait for a change and ask again, until the timeout
  * (`ms`, `null` for none) has passed, when `empty()` answers. A first
- * answer that left reads just armed is asked again after one turn, so that
+ * answer that left reads just armed is asked again after `ioTurn()`, so that
  * a socket that is readable and writable is seen as both in one call.
  */
 export async function waitReady<T>(
