@@ -1098,6 +1098,10 @@ export function socket<F extends number = FamilyInet>(
   return new Socket(family, type, proto, fileno) as Socket<AddressOf<F>>;
 }
 
+// `isinstance(s, socket.socket)` is `s instanceof socket` here: the factory
+// shares the class's prototype.
+Object.defineProperty(socket, "prototype", { value: Socket.prototype });
+
 /**
  * A new socket on the same connection as the open socket whose `fileno()`
  * is `fd`; `EBADF` for any other number.
