@@ -238,6 +238,10 @@ export function create_server(
     if (options.reuse_port) sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1);
     if (family === C.AF_INET6 && options.dualstack_ipv6) {
       sock.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, 0);
+    } else if (family === C.AF_INET6 && runtime.capabilities.ipv6Only) {
+      // As CPython: an AF_INET6 server is IPv6-only unless asked for both
+      // (Deno cannot set it; its sockets stay dual-stack).
+      sock.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, 1);
     }
     try {
       sock.bind(address);

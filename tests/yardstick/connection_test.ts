@@ -23,6 +23,9 @@ async function unusedPort(family: number = socket.AF_INET): Promise<number> {
   s.bind([family === socket.AF_INET6 ? "::1" : "127.0.0.1", 0]);
   const port = s.getsockname()[1] as number;
   await s[Symbol.asyncDispose]();
+  // Node.js frees a closed listener's port a few milliseconds after
+  // asyncDispose resolves (where Linux frees it at close()): let it.
+  if (runtime.name === "node") await sleep(50);
   return port;
 }
 
