@@ -25,8 +25,10 @@
 // with no socket, with the connections held and nothing asked of them, and
 // then with every one of them registered for EVENT_READ with a
 // DefaultSelector whose select() is pending (`selector`), or with a pending
-// recv(1024) on each, as a task-per-connection server idles (`recv`).
-// Prints {"heap": [3 figures], "rss": [...], "external": [...]}, bytes.
+// recv(1024) on each, as a task-per-connection server idles (`recv`); and
+// once more after three 32-byte messages on each, read as the server reads
+// them (select and recv, or recv), idle again in the same way.
+// Prints {"heap": [4 figures], "rss": [...], "external": [...]}, bytes.
 //
 // PYSOCKET_ROOT picks the checkout measured (bench/_pysocket.ts).
 import { pysocketRootUrl } from "./_pysocket.ts";
@@ -36,6 +38,8 @@ type Selectors = typeof import("../selectors/mod.ts");
 type Socket = InstanceType<Pysocket["Socket"]>;
 
 const MSG = 32;
+// How many messages each idle connection gets in the memory's traffic phase.
+const TRAFFIC_ROUNDS = 3;
 const ECONNRESET = 104;
 const EPIPE = 32;
 
@@ -297,16 +301,45 @@ async function memory(count: number, how: string): Promise<void> {
   }
   const watched = await usage();
 
+  // Traffic: a message on every connection, read as the server reads, a
+  // few times over; then idle again, as before.
+  const toHolder = holder.stdin.getWriter();
+  for (let round = 0; round < TRAFFIC_ROUNDS; round++) {
+    await toHolder.write(new TextEncoder().encode("send\n"));
+    if (how === "selector") {
+      if (round > 0) waiting = sel.select({ signal: abort.signal });
+      let got = 0;
+      while (got < count * MSG) {
+        for (const [key] of (await waiting) as [{ fileobj: Socket }][]) {
+          got += (await key.fileobj.recv(1024)).length;
+        }
+        if (got < count * MSG) waiting = sel.select({ signal: abort.signal });
+      }
+    } else {
+      const got = (await waiting) as Uint8Array[];
+      for (const [i, c] of conns.entries()) {
+        let n = got[i]!.length;
+        while (n < MSG) n += (await c.recv(1024)).length;
+      }
+      if (round === TRAFFIC_ROUNDS - 1) break;
+      waiting = Promise.all(conns.map((c) => c.recv(1024)));
+    }
+  }
+  waiting = how === "selector"
+    ? sel.select({ signal: abort.signal })
+    : Promise.all(conns.map((c) => c.recv(1024)));
+  const served = await usage();
+
   // The holder closes its ends when its stdin does: a pending recv sees
   // the end of its stream; the select is aborted.
   abort.abort();
-  await holder.stdin.close();
+  await toHolder.close();
   await waiting.catch(() => {});
   await holder.status;
   sel.close();
   for (const c of conns) c.close();
   srv.close();
-  const figures = [before, held, watched];
+  const figures = [before, held, watched, served];
   console.log(JSON.stringify({
     heap: figures.map((u) => u.heap),
     rss: figures.map((u) => u.rss),
@@ -342,9 +375,17 @@ async function warm(
   for (const e of ends) e.close();
 }
 
+// Holds `count` connections; sends a message on each for every line of its
+// stdin; closes them all when its stdin ends.
 async function hold(port: number, count: number): Promise<void> {
   const conns = await connectAll(port, count);
-  await new Response(Deno.stdin.readable).arrayBuffer();
+  const msg = new Uint8Array(MSG).fill(0x62);
+  const lines = Deno.stdin.readable.pipeThrough(new TextDecoderStream());
+  for await (const chunk of lines) {
+    for (let k = 0; k < chunk.split("\n").length - 1; k++) {
+      for (const c of conns) await c.write(msg);
+    }
+  }
   for (const c of conns) c.close();
 }
 

@@ -128,11 +128,13 @@ async function measure(
 }
 
 interface Memory {
-  /** Bytes per socket: held, then watched; heap and RSS. */
+  /** Bytes per socket: held, watched, watched after traffic; heap and RSS. */
   heldHeap: number;
   watchedHeap: number;
+  servedHeap: number;
   heldRss: number;
   watchedRss: number;
+  servedRss: number;
 }
 
 async function memory(root: Root, count: number, how: string): Promise<Memory> {
@@ -159,14 +161,16 @@ async function memory(root: Root, count: number, how: string): Promise<Memory> {
   if (!out.success) throw new Error(`memory ${how} failed`);
   const text = new TextDecoder().decode(out.stdout).trim();
   const m = JSON.parse(text.split("\n").pop() ?? "") as {
-    heap: [number, number, number];
-    rss: [number, number, number];
+    heap: [number, number, number, number];
+    rss: [number, number, number, number];
   };
   return {
     heldHeap: (m.heap[1] - m.heap[0]) / count,
     watchedHeap: (m.heap[2] - m.heap[0]) / count,
+    servedHeap: (m.heap[3] - m.heap[0]) / count,
     heldRss: (m.rss[1] - m.rss[0]) / count,
     watchedRss: (m.rss[2] - m.rss[0]) / count,
+    servedRss: (m.rss[3] - m.rss[0]) / count,
   };
 }
 
@@ -310,30 +314,37 @@ export async function run(quick: boolean): Promise<Section> {
     const heldRss = m(sel, "heldRss");
     const watchedRss = m(sel, "watchedRss");
     const label = named("pysocket", root);
-    rows.push([
-      `${label}: idle socket, unregistered (KiB heap / KiB RSS each)`,
-      `${kib(held)} / ${kib(heldRss)}`,
+    const row = (what: string, heap: number, rss: number): string[] => [
+      `${label}: idle socket, ${what} (KiB heap / KiB RSS each)`,
+      `${kib(heap)} / ${kib(rss)}`,
       "",
       "",
       "",
       "",
-    ]);
-    rows.push([
-      `${label}: idle socket, registered, select() pending (KiB heap / KiB RSS each)`,
-      `${kib(watched)} / ${kib(watchedRss)}`,
-      "",
-      "",
-      "",
-      "",
-    ]);
-    rows.push([
-      `${label}: idle socket with a pending recv(1024) (KiB heap / KiB RSS each)`,
-      `${kib(m(recv, "watchedHeap"))} / ${kib(m(recv, "watchedRss"))}`,
-      "",
-      "",
-      "",
-      "",
-    ]);
+    ];
+    rows.push(row("unregistered", held, heldRss));
+    rows.push(row("registered, select() pending", watched, watchedRss));
+    rows.push(
+      row(
+        "registered, select() pending, after 3 messages",
+        m(sel, "servedHeap"),
+        m(sel, "servedRss"),
+      ),
+    );
+    rows.push(
+      row(
+        "with a pending recv(1024)",
+        m(recv, "watchedHeap"),
+        m(recv, "watchedRss"),
+      ),
+    );
+    rows.push(
+      row(
+        "with a pending recv(1024), after 3 messages",
+        m(recv, "servedHeap"),
+        m(recv, "servedRss"),
+      ),
+    );
     const hr = watched / held;
     const rr = watchedRss / heldRss;
     notes.push(
@@ -350,7 +361,7 @@ export async function run(quick: boolean): Promise<Section> {
     `Memory: ${
       fmtInt(count)
     } idle connections accepted by one pysocket process (their clients in another), its heapUsed and RSS after a GC, less those before the first connection, per socket; ` +
-      `"registered": each then registered for EVENT_READ with one DefaultSelector whose select() is pending; "pending recv": each with a recv(1024) pending instead, in a process of its own; median of ${memRounds} run(s) each.`,
+      `"registered": each then registered for EVENT_READ with one DefaultSelector whose select() is pending; "pending recv": each with a recv(1024) pending instead, in a process of its own; "after 3 messages": then three times a 32-byte message on every connection, read as the server reads (select, then recv(1024) of each ready socket; or the pending recv), and idle again the same way; median of ${memRounds} run(s) each.`,
   );
   return { title, header, rows, notes };
 }
