@@ -6,8 +6,8 @@
 // of its own, loaded by one load generator (raw Deno.connect, another
 // process: bench/_select_peer.ts `clients`) whose every client sends a
 // 32-byte message, waits for its echo and sends again. Rounds are
-// interleaved (the order turning each round); each figure is the median of
-// the rounds.
+// interleaved (forwards, then backwards); each figure is the median of the
+// rounds, and a ratio the median of the ratios within each round.
 //
 // Then the memory an idle registered socket costs: idle connections held by
 // a pysocket process, measured after a GC with nothing asked of them, then
@@ -219,17 +219,24 @@ export async function run(quick: boolean): Promise<Section> {
   if (!python) notes.push(`${CPYTHON} skipped: python3 is not installed`);
   const roots = await pysocketRoots();
   const cols = columns(roots, python);
-  const rounds = quick ? 2 : 5;
-  const seconds = quick ? 2 : 5;
+  const rounds = quick ? 2 : 7;
+  const seconds = quick ? 2 : 4;
   const warmup = quick ? 1 : 2;
   const ticks = await clockTicks();
   const loadBefore = loadAverage();
   const all = new Map<string, Round[]>(cols.map((c) => [c.name, []]));
   for (let r = 0; r < rounds; r++) {
-    // The order turns each round, so no column always follows another.
+    // Forwards, then backwards: each checkout's two pysocket servers run
+    // next to each other, in turn first.
     for (let i = 0; i < cols.length; i++) {
-      const col = cols[(i + r) % cols.length]!;
-      all.get(col.name)!.push(await measure(col, warmup, seconds, ticks));
+      const col = cols[r % 2 ? cols.length - 1 - i : i]!;
+      const got = await measure(col, warmup, seconds, ticks);
+      console.log(
+        `(select: round ${r + 1}, ${col.name}: ${
+          fmtInt(got.rps)
+        } round trips/s, ${got.cpu.toFixed(1)} µs CPU each)`,
+      );
+      all.get(col.name)!.push(got);
     }
   }
   const fig = (name: string, key: keyof Round): number =>
@@ -271,6 +278,9 @@ export async function run(quick: boolean): Promise<Section> {
       } the task-per-connection server's round trips/s (rounds' range ${
         range(vsTasks)
       }; target 0.90x: ${t >= 0.9 ? "met" : "MISSED"})`,
+      `${
+        fmtRatio(fig(tasks, "cpu") / fig(sel, "cpu"))
+      } its CPU efficiency (its CPU per round trip ÷ the selector server's)`,
     ];
     if (cp) {
       const vsPy = perRound(sel, cp.name);
