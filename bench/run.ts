@@ -2,7 +2,7 @@
 // report and writes it to bench/RESULTS.md. `--quick` keeps each section short.
 import { type SectionModule, toMarkdown } from "./_section.ts";
 
-const SECTIONS = ["addr", "dns", "network", "http", "line"];
+const SECTIONS = ["addr", "dns", "network", "http", "line", "select"];
 
 async function machine(): Promise<string> {
   const cores = navigator.hardwareConcurrency;

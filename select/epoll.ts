@@ -306,20 +306,24 @@ export class Epoll implements Disposable {
     this.#checkOpen();
     // A second look: what was taken may have more events now (data that
     // came in the turn between), as one epoll_wait would have seen.
-    for (const [i, [fd, events]] of out.entries()) {
-      const e = this.#entries.get(fd);
-      if (e !== undefined) {
-        out[i] = [
-          fd,
-          events | (readiness(fd) & (e.events | EPOLLERR | EPOLLHUP)),
-        ];
+    let taken: Set<number> | null = null;
+    if (out.length > 0) {
+      taken = new Set();
+      for (const [i, [fd, events]] of out.entries()) {
+        taken.add(fd);
+        const e = this.#entries.get(fd);
+        if (e !== undefined) {
+          out[i] = [
+            fd,
+            events | (readiness(fd) & (e.events | EPOLLERR | EPOLLHUP)),
+          ];
+        }
       }
     }
-    const taken = new Set(out.map(([fd]) => fd));
     let armed = false;
     for (const e of [...this.#queue]) {
       if (out.length >= max) break;
-      if (taken.has(e.fd)) continue;
+      if (taken?.has(e.fd)) continue;
       this.#queue.delete(e);
       const edge = e.dirty;
       e.dirty = false;
@@ -353,6 +357,9 @@ export class Epoll implements Disposable {
   }
 
   #wake(): void {
+    // Most changes come while no poll waits (the caller is handling the
+    // last batch): nothing to copy then.
+    if (this.#wakers.size === 0) return;
     for (const wake of [...this.#wakers]) wake();
   }
 

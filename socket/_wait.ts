@@ -78,7 +78,10 @@ interface Waiter {
  */
 export class Signal {
   #waiters: Waiter[] = [];
-  #watchers: Set<() => void> | null = null;
+  // One watcher is kept as itself, more in a set: most signals have at most
+  // one (the select, poll or epoll watching the socket), and a set for each
+  // would cost an idle registered socket hundreds of bytes.
+  #watchers: (() => void) | Set<() => void> | null = null;
 
   /** Wakes everyone waiting now, and tells the watchers. */
   notify(): void {
@@ -90,9 +93,9 @@ export class Signal {
         w.resolve();
       }
     }
-    if (this.#watchers !== null) {
-      for (const f of [...this.#watchers]) f();
-    }
+    const watchers = this.#watchers;
+    if (typeof watchers === "function") watchers();
+    else if (watchers !== null) { for (const f of [...watchers]) f(); }
   }
 
   /**
@@ -126,11 +129,31 @@ export class Signal {
    * watchers that look at many signals at once (select, poll).
    */
   watch(f: () => void): () => void {
-    (this.#watchers ??= new Set()).add(f);
-    return () => {
-      this.#watchers?.delete(f);
-      if (this.#watchers?.size === 0) this.#watchers = null;
-    };
+    this.addWatcher(f);
+    return () => this.removeWatcher(f);
+  }
+
+  /**
+   * Calls `f` on every change until {@link removeWatcher} is called with
+   * it: {@link watch} without the function it returns. Adding `f` twice
+   * adds it once.
+   */
+  addWatcher(f: () => void): void {
+    const watchers = this.#watchers;
+    if (watchers === null) this.#watchers = f;
+    else if (typeof watchers === "function") {
+      if (watchers !== f) this.#watchers = new Set([watchers, f]);
+    } else watchers.add(f);
+  }
+
+  /** Stops calling `f`. */
+  removeWatcher(f: () => void): void {
+    const watchers = this.#watchers;
+    if (watchers === f) this.#watchers = null;
+    else if (watchers !== null && typeof watchers !== "function") {
+      watchers.delete(f);
+      if (watchers.size === 0) this.#watchers = null;
+    }
   }
 
   #drop(w: Waiter, reason: unknown): void {

@@ -113,37 +113,67 @@ function coreBits(d: Description): number {
 export function watch(fd: number, onChange: () => void): () => void {
   const d = findFd(fd);
   if (d === null) return () => {};
+  const w = new Watch(d, onChange);
+  return () => w.stop();
+}
+
+// One watch: the signals of the cores the socket has now, and its phase
+// changes. Kept small (an idle socket registered with an epoll object holds
+// one for as long as it is registered): no set or closure per signal.
+class Watch {
+  readonly #d: Description;
+  readonly #onChange: () => void;
+  #stream: Description["stream"] = null;
+  #listener: Description["listener"] = null;
+  #datagram: Description["datagram"] = null;
+  #stopped = false;
+  readonly #onPhase = (): void => {
+    this.#attach();
+    this.#onChange();
+  };
+
+  constructor(d: Description, onChange: () => void) {
+    this.#d = d;
+    this.#onChange = onChange;
+    this.#attach();
+    d.changed.addWatcher(this.#onPhase);
+  }
+
   // The cores come and go with the phase (a connect attaches a stream,
   // listen a listener): a phase change, which `changed` tells, watches the
   // cores there are now.
-  let cores: Array<() => void> = [];
-  let stream: Description["stream"] = null;
-  let listener: Description["listener"] = null;
-  let datagram: Description["datagram"] = null;
-  const attach = (): void => {
+  #attach(): void {
+    const d = this.#d;
     if (
-      d.stream === stream && d.listener === listener && d.datagram === datagram
+      this.#stopped ||
+      (d.stream === this.#stream && d.listener === this.#listener &&
+        d.datagram === this.#datagram)
     ) return;
-    for (const stop of cores) stop();
-    cores = [];
-    ({ stream, listener, datagram } = d);
-    if (stream !== null) {
-      cores.push(stream.readable.watch(onChange));
-      cores.push(stream.writable.watch(onChange));
-    }
-    if (listener !== null) cores.push(listener.readable.watch(onChange));
-    if (datagram !== null) cores.push(datagram.readable.watch(onChange));
-  };
-  attach();
-  const stopChanged = d.changed.watch(() => {
-    attach();
-    onChange();
-  });
-  return () => {
-    stopChanged();
-    for (const stop of cores) stop();
-    cores = [];
-  };
+    this.#detach();
+    this.#stream = d.stream;
+    this.#listener = d.listener;
+    this.#datagram = d.datagram;
+    const f = this.#onChange;
+    this.#stream?.readable.addWatcher(f);
+    this.#stream?.writable.addWatcher(f);
+    this.#listener?.readable.addWatcher(f);
+    this.#datagram?.readable.addWatcher(f);
+  }
+
+  #detach(): void {
+    const f = this.#onChange;
+    this.#stream?.readable.removeWatcher(f);
+    this.#stream?.writable.removeWatcher(f);
+    this.#listener?.readable.removeWatcher(f);
+    this.#datagram?.readable.removeWatcher(f);
+    this.#stream = this.#listener = this.#datagram = null;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#d.changed.removeWatcher(this.#onPhase);
+    this.#detach();
+  }
 }
 
 /** Whether `fd` is the `fileno()` of an open pysocket socket. */

@@ -350,3 +350,31 @@ Deno.test("epoll: thousands of registered sockets; a poll costs what the active 
   // pass; this bounds a runaway.
   assert.ok(ms < 20_000, `${ms} ms for ${rounds} rounds`);
 });
+
+Deno.test("epoll: three epoll objects on one socket each see its events; unregistering from some leaves the others", async () => {
+  using pair = await tcpPair();
+  const [a, b] = pair;
+  const eps = [select.epoll(), select.epoll(), select.epoll()];
+  try {
+    for (const ep of eps) ep.register(b, EPOLLIN);
+    for (const ep of eps) assert.deepEqual(await ep.poll(0), []);
+    await a.send("x");
+    for (const ep of eps) {
+      assert.deepEqual(await ep.poll(1), [[b.fileno(), EPOLLIN]]);
+    }
+    await b.recv(10);
+    // Down to two watchers, then to one: the one left still wakes.
+    eps[0]!.unregister(b);
+    eps[1]!.unregister(b);
+    assert.deepEqual(await eps[2]!.poll(0), []);
+    const waiting = eps[2]!.poll(5);
+    await a.send("y");
+    assert.deepEqual(await waiting, [[b.fileno(), EPOLLIN]]);
+    assert.deepEqual(await eps[0]!.poll(0), []);
+    // And registered again after that.
+    eps[0]!.register(b, EPOLLIN);
+    assert.deepEqual(await eps[0]!.poll(1), [[b.fileno(), EPOLLIN]]);
+  } finally {
+    for (const ep of eps) ep.close();
+  }
+});
