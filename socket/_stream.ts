@@ -28,6 +28,8 @@ import { POLLERR, POLLHUP, POLLIN, POLLOUT, POLLRDHUP } from "../_base/poll.ts";
 // The read buffer starts small (an idle connection holds little) and grows
 // when reads fill it, up to READ_MAX.
 const READ_MIN = 16 * 1024;
+// The first read buffer of a connection whose first read asks for little.
+const READ_FIRST = 1024;
 const READ_MAX = 64 * 1024;
 // A deadline or abortable send is copied into this much at a time.
 const STAGE = 64 * 1024;
@@ -347,7 +349,7 @@ export class StreamCore {
       // A first small receive (an idle connection's pending recv(1024))
       // gets a small buffer; it grows when reads want more.
       const size = buf === null
-        ? Math.min(READ_MIN, Math.max(want, 1024))
+        ? Math.min(READ_MIN, Math.max(want, READ_FIRST))
         : Math.min(READ_MAX, Math.max(READ_MIN, buf.length * 2));
       buf = this.#readBuf = new Uint8Array(size);
     }
@@ -385,7 +387,11 @@ export class StreamCore {
     ) return null;
     const room = this.rcvbuf - this.buffered;
     if (room <= 0) return null;
-    const buf = this.#readBuffer(room);
+    // No larger than the buffer already is: it grows when reads fill it,
+    // so a socket only watched for readiness keeps a small one.
+    const buf = this.#readBuffer(
+      Math.min(room, this.#readBuf?.length ?? READ_FIRST),
+    );
     const read = this.conn.read(buf).then(
       (n) => {
         this.#reading = null;
