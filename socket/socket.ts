@@ -922,6 +922,21 @@ export class Socket<A extends Address = Address>
     errors?: string | null,
     newline?: string | null,
   ): RawSocketFile;
+  /**
+   * A buffered file: bytes for a mode with `b`, text without (typed by the
+   * mode when it is a literal).
+   *
+   * @example
+   * ```ts
+   * import { socketpair } from "../mod.ts";
+   * const [a, b] = await socketpair();
+   * const f = a.makefile("r", null, "latin-1", "strict", "");
+   * console.log(f.encoding, f.mode); // latin-1 r
+   * await f.close();
+   * a.close();
+   * b.close();
+   * ```
+   */
   makefile<M extends SocketFileMode = "r">(
     mode?: M,
     buffering?: number | null,
