@@ -23,8 +23,10 @@ import {
 import { getOption, setOption } from "./_options.ts";
 import { deadlineAfter, type WaitMode } from "./_wait.ts";
 import {
-  type SocketFile,
-  SocketFileImpl,
+  fileSpec,
+  openFile,
+  type RawSocketFile,
+  type SocketFileFor,
   type SocketFileMode,
 } from "./makefile.ts";
 import * as dgram from "./_datagram_ops.ts";
@@ -40,7 +42,15 @@ export type {
   SenderOf,
   UnixAddress,
 } from "./_description.ts";
-export type { SocketFile, SocketFileMode } from "./makefile.ts";
+export type {
+  BinarySocketFile,
+  BytesInput,
+  RawSocketFile,
+  SocketFile,
+  SocketFileFor,
+  SocketFileMode,
+  TextSocketFile,
+} from "./makefile.ts";
 
 let defaultTimeout: number | null = null;
 
@@ -206,6 +216,10 @@ export class Socket<A extends Address = Address>
   readonly #proto: number;
   #readable: ReadableStream<Uint8Array> | null = null;
   #writable: WritableStream<Uint8Array> | null = null;
+  // Python's `_io_refs` and `_closed`: files made by makefile() keep the
+  // socket open until they are closed too.
+  #ioRefs = 0;
+  #closeCalled = false;
 
   /**
    * Makes a socket, as `socket.socket(family, type, proto, fileno)`.
@@ -653,7 +667,8 @@ export class Socket<A extends Address = Address>
    * ```
    */
   close(): void {
-    this.#release();
+    this.#closeCalled = true;
+    if (this.#ioRefs <= 0) void this.#release();
   }
 
   #release(): Promise<void> {
@@ -681,6 +696,7 @@ export class Socket<A extends Address = Address>
    * ```
    */
   detach(): number {
+    this.#closeCalled = true;
     const h = this.#h;
     this.#h = null;
     if (h === null || !h.open) return -1;
@@ -880,9 +896,12 @@ export class Socket<A extends Address = Address>
   // ------------------------------------------------------ files, streams
 
   /**
-   * A file object over the socket: `"r"`, `"w"`, `"rw"` (text) or `"rb"`,
-   * `"wb"`, `"rwb"` (bytes). The socket stays open until it and every file
-   * made from it are closed.
+   * A file object over the socket, as CPython's `makefile(mode, buffering,
+   * encoding, errors, newline)`: text for a mode without `b` (`"r"`, `"w"`,
+   * `"rw"`), bytes with it (`"rb"`, `"wb"`, `"rwb"`), unbuffered
+   * (CPython's `SocketIO`) when `buffering` is 0. Its reads and writes use
+   * the socket's timeout at each call. After `close()` the socket stays
+   * usable until every file made from it is closed too, as in CPython.
    *
    * @example
    * ```ts
@@ -896,15 +915,59 @@ export class Socket<A extends Address = Address>
    * b.close();
    * ```
    */
-  makefile(mode: SocketFileMode = "r", buffering?: number | null): SocketFile {
+  makefile<M extends SocketFileMode>(
+    mode: M,
+    buffering: 0,
+    encoding?: string | null,
+    errors?: string | null,
+    newline?: string | null,
+  ): RawSocketFile;
+  /**
+   * A buffered file: bytes for a mode with `b`, text without (typed by the
+   * mode when it is a literal).
+   *
+   * @example
+   * ```ts
+   * import { socketpair } from "../mod.ts";
+   * const [a, b] = await socketpair();
+   * const f = a.makefile("r", null, "latin-1", "strict", "");
+   * console.log(f.encoding, f.mode); // latin-1 r
+   * await f.close();
+   * a.close();
+   * b.close();
+   * ```
+   */
+  makefile<M extends SocketFileMode = "r">(
+    mode?: M,
+    buffering?: number | null,
+    encoding?: string | null,
+    errors?: string | null,
+    newline?: string | null,
+  ): SocketFileFor<M>;
+  makefile(
+    mode: SocketFileMode = "r",
+    buffering?: number | null,
+    encoding?: string | null,
+    errors?: string | null,
+    newline?: string | null,
+  ): SocketFileFor<string> | RawSocketFile {
     const d = this.#desc();
     const stream = this.#ops.connection(d);
-    d.retain();
-    const timeout = this.#timeout;
-    return new SocketFileImpl(stream, mode, buffering ?? -1, {
-      mode: () => waitMode(timeout, false),
-      release: () => d.release(),
-    });
+    const spec = fileSpec(mode, buffering, encoding, errors, newline);
+    this.#ioRefs++;
+    return openFile(stream, spec, {
+      // The socket's timeout at each call, as SocketIO's recv_into.
+      mode: () => {
+        this.#desc();
+        return this.#mode();
+      },
+      fileno: () => this.fileno(),
+      release: () => {
+        if (this.#ioRefs > 0) this.#ioRefs--;
+        if (this.#closeCalled && this.#ioRefs <= 0) return this.#release();
+        return Promise.resolve();
+      },
+    }) as SocketFileFor<string> | RawSocketFile;
   }
 
   /**
@@ -1008,7 +1071,8 @@ export class Socket<A extends Address = Address>
 
   /** Closes the socket and waits until queued sends are out and it is closed. */
   [Symbol.asyncDispose](): Promise<void> {
-    return this.#release();
+    this.#closeCalled = true;
+    return this.#ioRefs > 0 ? Promise.resolve() : this.#release();
   }
 
   /**
@@ -1026,9 +1090,12 @@ export class Socket<A extends Address = Address>
    */
   toString(): string {
     const h = this.#h;
-    const open = h !== null && h.open && h.d.state !== "closed";
+    const live = h !== null && h.open && h.d.state !== "closed";
+    // As CPython: `[closed]` once close() is called, even while a file
+    // from makefile() keeps the descriptor open.
+    const open = live && !this.#closeCalled;
     let out = `<socket.socket${open ? "" : " [closed]"} fd=${
-      open ? h.fd : -1
+      live ? h.fd : -1
     }, family=${this.#family}, type=${this.#type}, proto=${this.#proto}`;
     if (open) {
       const laddr = this.#sockname();

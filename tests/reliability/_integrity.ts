@@ -98,7 +98,11 @@ async function reader(
   // the timeouts, so the writer's sends on the original never time out.
   const s = sock.dup();
   const out = new Uint8Array(expected);
-  const file = s.makefile("rb"); // made while blocking: its reads wait
+  // The file is made on a dup of its own that stays blocking, so that its
+  // reads wait (a file follows its socket's timeout, and after a timeout
+  // refuses to read, as CPython's SocketIO).
+  const fs = sock.dup();
+  const file = fs.makefile("rb");
   let got = 0;
   const put = (chunk: Uint8Array): void => {
     assert.ok(
@@ -165,6 +169,7 @@ async function reader(
     assert.equal(end.length, 0, "bytes after the expected end");
   } finally {
     await file.close();
+    fs.close();
     s.close();
   }
   return out;

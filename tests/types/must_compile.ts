@@ -13,6 +13,7 @@ import {
   MSG_DONTWAIT,
   MSG_PEEK,
   SOCK_STREAM,
+  type Socket,
   SocketKind,
   TCP_NODELAY,
 } from "../../mod.ts";
@@ -69,3 +70,31 @@ const inet: number = AddressFamily.AF_INET;
 const stream: number = SocketKind.SOCK_STREAM;
 const kindName: string | undefined = SocketKind[SOCK_STREAM];
 console.log(familyName, inet === AF_INET, stream, kindName);
+
+// File objects are typed by their mode: bytes for "rb", strings for "r",
+// and `null` only where an unbuffered file can give it.
+async function files(s: Socket): Promise<void> {
+  const rb = s.makefile("rb");
+  const line: Uint8Array = await rb.readline();
+  const chunk: Uint8Array = await rb.read(10);
+  const n: number = await rb.readinto(new Uint8Array(4));
+  for await (const l of rb) console.log(l.byteLength);
+  const r = s.makefile("r", null, "utf-8", "replace", "");
+  const text: string = await r.readline();
+  const all: string = await r.read();
+  const lines: string[] = await r.readlines();
+  for await (const l of s.makefile()) console.log(l.toUpperCase());
+  const w = s.makefile("w");
+  await w.write("text");
+  const wb = s.makefile("wb");
+  await wb.write(new Uint8Array(1));
+  const raw = s.makefile("rb", 0);
+  const maybe: Uint8Array | null = await raw.read(10);
+  const sent: number | null = await s.makefile("wb", 0).write(line);
+  const mode: string = "rb";
+  const any = s.makefile(mode);
+  const either: string | Uint8Array = await any.readline();
+  console.log(line.length, chunk, n, text.length, all, lines, maybe, sent);
+  console.log(either, rb.name, r.encoding, rb.fileno(), rb.readable());
+}
+console.log(files);
