@@ -5,7 +5,10 @@
 // - `_runtime/` takes only types from `_base/`;
 // - nothing imports another folder's `_x.ts` (a file's own folder and the
 //   folders below it may), tests, benchmarks and examples included;
-// - no source file imports from tests/, bench/, examples/, npm/ or _tools/.
+// - no source file imports from tests/, bench/, examples/, npm/ or _tools/;
+// - no file takes node:assert/strict as a namespace (`import * as`): on
+//   Deno (2.9.6) its named functions are the loose ones, so `equal` and
+//   `deepEqual` would pass `1` against `"1"`; the default import is strict.
 //
 // Prints one line per offence and exits 1 when there is any.
 
@@ -81,9 +84,17 @@ function normalize(path: string): string {
   return out.join("/");
 }
 
+const LOOSE_ASSERT =
+  /import\s+\*\s+as\s+\w+\s+from\s+["']node:assert\/strict["']/;
+
 const problems: string[] = [];
 for (const file of tsFiles(ROOT)) {
   const rel = file.slice(ROOT.length + 1);
+  if (LOOSE_ASSERT.test(Deno.readTextFileSync(file))) {
+    problems.push(
+      `${rel}: import * as from node:assert/strict is loose on Deno; use \`import assert from "node:assert/strict"\``,
+    );
+  }
   const from = topOf(rel);
   const isSource = from in ALLOWED;
   for (const { spec, typeOnly } of importsOf(Deno.readTextFileSync(file))) {

@@ -3,7 +3,7 @@
 // print the same, ports aside; the echo servers are also driven by the
 // other language's client, so that CPython is the peer.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { runtime } from "../../_runtime/runtime.ts";
 import { hasPython, skipReason } from "../_python.ts";
 

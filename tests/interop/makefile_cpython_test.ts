@@ -7,7 +7,7 @@
 // ValueError is a RangeError here, UnsupportedOperation an `error` named
 // so, UnicodeDecodeError and LookupError keep their names.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { hasPython, runPython, skipReason } from "../_python.ts";
 

@@ -1,7 +1,7 @@
 // The poll bits of pysocket sockets in each state against CPython's
 // select.poll() on Linux sockets in the same states.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import * as select from "../../select/mod.ts";
 import { runtime } from "../../_runtime/runtime.ts";

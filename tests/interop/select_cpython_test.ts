@@ -1,7 +1,7 @@
 // select, poll and the selectors watching pysocket sockets whose other end
 // is CPython: data in bursts, a half-close, a reset, datagrams.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import * as select from "../../select/mod.ts";
 import * as selectors from "../../selectors/mod.ts";

@@ -1,6 +1,6 @@
 // pysocket stream sockets against CPython's socket module as the peer.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { hasPython, skipReason } from "../_python.ts";
 

@@ -2,7 +2,7 @@
 // soak: one connection, both directions at once, each reader and writer
 // mixing every way of moving bytes that pysocket offers.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { firstDifference, mib, Rng, sha256Hex, sleep } from "./_util.ts";
 

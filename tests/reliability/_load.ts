@@ -2,7 +2,7 @@
 // server, many concurrent pysocket clients, each echoing random messages
 // and checking every byte that comes back.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { firstDifference, mib, Rng } from "./_util.ts";
 

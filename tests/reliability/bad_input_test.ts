@@ -6,7 +6,7 @@
 // exception (TypeError; ValueError/OverflowError as RangeError; OSError's
 // errno) is compared too.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { hasPython, runPython, skipReason } from "../_python.ts";
 import { noUnhandledRejections } from "./_util.ts";

@@ -2,7 +2,7 @@
 // the rest of the process unharmed: after each, the same server (made once
 // for the whole test) serves a new client.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import {
   concat,

@@ -3,7 +3,7 @@
 // the hosts, services and protocols parsers (checked against the rules
 // they document). No exception but the documented ones.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { parseHosts } from "../../dns/hosts.ts";
 import { parseServices } from "../../dns/services.ts";

@@ -2,7 +2,7 @@
 // while both readers and writers mix every receive and send call, timeouts
 // keep firing, and the last sends are not awaited before close().
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { describeIntegrity, runIntegrity } from "./_integrity.ts";
 import { noUnhandledRejections, seedFor } from "./_util.ts";
 

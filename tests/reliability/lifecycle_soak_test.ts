@@ -3,7 +3,7 @@
 // application. At the end every promise has settled and the process's
 // descriptors and memory (after GC) are back within a small constant.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { hasPython, skipReason } from "../_python.ts";
 import { runtime } from "../../_runtime/runtime.ts";
 import { runGcChild } from "../_child.ts";

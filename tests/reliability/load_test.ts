@@ -3,7 +3,7 @@
 // echoing 1,000 random messages with every byte checked; the server's
 // memory is printed before, with every client connected, and after.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { describeLoad, runLoad } from "./_load.ts";
 import { fileLimits, noUnhandledRejections, seedFor } from "./_util.ts";
 

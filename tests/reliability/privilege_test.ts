@@ -3,7 +3,7 @@
 // EACCES naming the flag to add, with no prompt; services and protocols
 // answer from the built-in table without --allow-read.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 
 const ROOT = new URL("../../", import.meta.url);
 const MOD = new URL("mod.ts", ROOT).href;

@@ -2,7 +2,7 @@
 // through socket/errors.ts into Python's classes. Deno only: the npm build
 // leaves tests/runtime/deno_* out.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { translate } from "../../_runtime/deno.ts";
 import { fromRuntimeError } from "../../socket/errors.ts";

@@ -6,7 +6,7 @@
 // runtime; the translation is a plain function of node.ts. The npm build
 // includes this file.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { translate } from "../../_runtime/node.ts";
 import { runtime, RuntimeError } from "../../_runtime/runtime.ts";

@@ -3,7 +3,7 @@
 // and Bun only: on Deno every test prints why it is skipped (Deno's own
 // limits are checked in tests/socket/). The npm build includes this file.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { runtime } from "../../_runtime/runtime.ts";
 

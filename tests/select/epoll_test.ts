@@ -2,7 +2,7 @@
 // EPOLLONESHOT, maxevents with fairness, closed sockets leaving the set,
 // close() and using, timeouts, aborts, and thousands of sockets.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import * as select from "../../select/mod.ts";
 import { sleep, tcpPair, tcpPairs, timed } from "../_select_helpers.ts";

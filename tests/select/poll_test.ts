@@ -2,7 +2,7 @@
 // poll() with Linux's bits, POLLNVAL for numbers no socket has, timeouts
 // in milliseconds, aborts, and the refusal of a second poll at once.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import * as select from "../../select/mod.ts";
 import { fill, sleep, tcpPair, tcpPairs, timed } from "../_select_helpers.ts";

@@ -1,7 +1,7 @@
 // select.select(): CPython's argument errors, Linux's readiness, waits
 // that wake on the first change, timeouts, aborts, and many sockets.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import * as select from "../../select/mod.ts";
 import {

@@ -1,7 +1,7 @@
 // selectors: every selector kind through the same tests (CPython's
 // test_selectors), then what differs between them.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import * as selectors from "../../selectors/mod.ts";
 import { sleep, tcpPair, timed } from "../_select_helpers.ts";

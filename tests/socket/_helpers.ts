@@ -1,7 +1,7 @@
 // Shared helpers for socket tests: families to run every test on, and
 // connected pairs that are closed (and awaited) at the end.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 
 /** A family to run stream tests on, with a fresh local address for it. */

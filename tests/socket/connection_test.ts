@@ -1,6 +1,6 @@
 // socketpair, create_connection, create_server, has_dualstack_ipv6.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { assertErrno, closeAll, text, unixPath } from "./_helpers.ts";
 

@@ -1,7 +1,7 @@
 // The exception classes, their messages, and the one mapping from runtime
 // errors to `error`.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import {
   fromRuntimeError,

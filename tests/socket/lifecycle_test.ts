@@ -3,7 +3,7 @@
 // connect ends with the close, an adopted descriptor closes, and timeouts
 // neither fire early nor leak.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { INET, pair, sleep, text } from "./_helpers.ts";
 import { hasPython, runPython, skipReason } from "../_python.ts";

@@ -4,7 +4,7 @@
 // to its own documented outcome (README, "No local address before
 // connect"); a bind to the wildcard address and port 0 is let go on both.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { runtime } from "../../_runtime/runtime.ts";
 import { assertErrno, closeAll, text } from "./_helpers.ts";

@@ -1,7 +1,7 @@
 // makefile(): what tests/interop/makefile_cpython_test.ts cannot compare
 // with CPython call by call (timings, buffer sizes, pysocket's choices).
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 
 const text = (b: Uint8Array): string => new TextDecoder().decode(b);

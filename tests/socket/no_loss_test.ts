@@ -1,7 +1,7 @@
 // A reader whose timeout keeps firing while a writer sends in bursts with
 // pauses: every byte arrives, in order.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { itemAt } from "../_assert.ts";
 import { FAMILIES, pair, sleep } from "./_helpers.ts";

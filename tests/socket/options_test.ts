@@ -1,6 +1,6 @@
 // setsockopt/getsockopt: every option pysocket honours, and the refusals.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import {
   assertErrnoSync,

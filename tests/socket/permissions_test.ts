@@ -1,6 +1,6 @@
 // A missing Deno permission gives an `error` with EACCES naming the flag.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 
 const MOD = new URL("../../mod.ts", import.meta.url).href;
 

@@ -2,7 +2,7 @@
 // has arrived, no false end of stream with two readers, and a `readable`
 // that takes nothing nobody asked for.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { FAMILIES, INET, pair, sleep, text } from "./_helpers.ts";
 import { hasPython, skipReason } from "../_python.ts";

@@ -2,7 +2,7 @@
 // against CPython on Linux: each operation in each phase where Linux refuses
 // it (or does nothing), on TCP and AF_UNIX, gives the same errno as CPython.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { hasPython, runPython, skipReason } from "../_python.ts";
 import { unixPath } from "./_helpers.ts";

@@ -1,7 +1,7 @@
 // String(sock) and the inspect hooks give CPython 3.11's repr, compared with
 // a real CPython on the same states (descriptor numbers and ports aside).
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { hasPython, runPython, skipReason } from "../_python.ts";
 import { unixPath } from "./_helpers.ts";

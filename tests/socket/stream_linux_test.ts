@@ -3,7 +3,7 @@
 // dup() and the timeout, and connect to port 0. Each expectation was taken
 // from python3 on Linux.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { assertErrno, FAMILIES, pair, sleep, text } from "./_helpers.ts";
 

@@ -1,7 +1,7 @@
 // The stream socket in every state, on AF_INET (127.0.0.1), AF_INET6 (::1)
 // and AF_UNIX (a temporary path).
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { runtime } from "../../_runtime/runtime.ts";
 import {

@@ -3,7 +3,7 @@
 // message, TCP options, what accept inherits, and shutdown on a listener.
 // The expected values were checked against CPython 3 on Linux.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import {
   assertErrno,

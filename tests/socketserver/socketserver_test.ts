@@ -2,7 +2,7 @@
 // through serve_forever, shutdown, errors in handlers, the socket writer),
 // plus the hooks, the class attributes as statics, and what tasks change.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import * as socketserver from "../../socketserver/mod.ts";
 import { runtime } from "../../_runtime/runtime.ts";

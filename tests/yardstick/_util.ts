@@ -2,7 +2,7 @@
 // CPython 3.11's Lib/test/test_socket.py, each checking the behaviour that
 // case checks (see tests/yardstick/_pending.md for those not yet passing).
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { PENDING } from "./_pending.ts";
 

@@ -3,7 +3,7 @@
 // ContextManagersTest, CreateServerTest and CreateServerFunctionalTest, as
 // pysocket tests.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { runtime } from "../../_runtime/runtime.ts";
 import {
   cpythonCase,

@@ -5,7 +5,7 @@
 // plus the Unbuffered class's own cases. The file is reached through the
 // API contract's makefile(mode, buffering, encoding, errors, newline).
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import {
   cpythonCase,
   rejectsErrno,

@@ -1,7 +1,7 @@
 // Yardstick: CPython 3.11 test_socket.py GeneralModuleTests and
 // TestExceptions, as pysocket tests (one per CPython test method).
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import {
   cpythonCase,
   rejectsErrno,

@@ -4,7 +4,7 @@
 // BasicSocketPairTest, as pysocket tests. CPython's cli_conn (the accepted
 // socket) is `conn` here and serv_conn (the client) is `cli`.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as select from "../../select/mod.ts";
 import {
   cpythonCase,

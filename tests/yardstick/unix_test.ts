@@ -1,7 +1,7 @@
 // Yardstick: CPython 3.11 test_socket.py TestUnixDomain,
 // TestLinuxAbstractNamespace and InheritanceTest, as pysocket tests.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import { runtime } from "../../_runtime/runtime.ts";
 import { cpythonCase, rejectsErrno, socket, unixPath } from "./_util.ts";
 
