@@ -34,6 +34,7 @@ export {
   getaddrinfo,
 } from "./getaddrinfo.ts";
 export { getnameinfo } from "./getnameinfo.ts";
+export type { WaitOptions } from "../_base/wait_options.ts";
 export {
   has_ipv6,
   if_indextoname,

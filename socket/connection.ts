@@ -9,8 +9,10 @@ import { runtime } from "../_runtime/runtime.ts";
 import { getaddrinfo } from "../dns/mod.ts";
 import * as C from "../_base/constants.ts";
 import { errno, error, fromRuntimeError, osError } from "./errors.ts";
-import { type Address, Socket } from "./socket.ts";
+import { type Address, type AddressOf, Socket } from "./socket.ts";
+import type { FamilyInet } from "../_base/constants.ts";
 import { lookupFd } from "./_description.ts";
+import { splitOptions, type WaitOptions } from "../_base/wait_options.ts";
 import { pair } from "./_datagram_ops.ts";
 
 /**
@@ -152,6 +154,8 @@ function pyRepr(value: unknown, bytes = false): string {
  * Connects to `[host, port]`, trying each address `getaddrinfo` gives, as
  * Python's `create_connection`. `timeout` `undefined` keeps the default;
  * `source_address` binds first (see the README for what Deno allows).
+ * `{ signal }`, last or in place of the optional arguments, gives up the
+ * look-up or the connect with `signal.reason`.
  *
  * @example
  * ```ts
@@ -163,31 +167,44 @@ function pyRepr(value: unknown, bytes = false): string {
  */
 export async function create_connection(
   address: [string, number] | readonly [string, number],
-  timeout?: number | null,
-  source_address?: [string, number] | null,
+  timeout?: number | null | WaitOptions,
+  source_address?: [string, number] | null | WaitOptions,
+  options?: WaitOptions,
 ): Promise<Socket> {
   if (!Array.isArray(address) || address.length !== 2) {
     throw new TypeError("create_connection() address must be (host, port)");
   }
+  const [[t, source], signal] = splitOptions([
+    timeout,
+    source_address,
+    options,
+  ]);
+  signal?.throwIfAborted();
   const [host, port] = address;
   const errors: Error[] = [];
+  const wait = signal === undefined ? {} : { signal };
   for (
     const [family, type, proto, , sa] of await getaddrinfo(
       host,
       port,
       0,
       C.SOCK_STREAM,
+      0,
+      0,
+      wait,
     )
   ) {
     const sock = new Socket(family, type, proto);
     try {
-      if (timeout !== undefined) sock.settimeout(timeout);
-      if (source_address) sock.bind(source_address);
-      await sock.connect(sa as Address);
+      if (t !== undefined) sock.settimeout(t as number | null);
+      if (source) sock.bind(source as [string, number]);
+      await sock.connect(sa as Address, wait);
       return sock;
     } catch (e) {
-      errors.push(e as Error);
       sock.close();
+      // An abort ends the whole call, not just this address's attempt.
+      if (signal?.aborted) throw signal.reason;
+      errors.push(e as Error);
     }
   }
   if (errors.length > 0) throw errors[0];
@@ -215,14 +232,15 @@ export function has_dualstack_ipv6(): boolean {
  * ```ts
  * import { create_server } from "../mod.ts";
  * using server = create_server(["127.0.0.1", 0], { backlog: 16 });
- * console.log(server.getsockname()[0]); // 127.0.0.1
+ * const [host, port] = server.getsockname();
+ * console.log(host, port > 0); // 127.0.0.1 true
  * ```
  */
-export function create_server(
+export function create_server<F extends number = FamilyInet>(
   address: Address,
-  options: CreateServerOptions = {},
-): Socket {
-  const family = options.family ?? C.AF_INET;
+  options: CreateServerOptions & { family?: F } = {},
+): Socket<AddressOf<F>> {
+  const family: number = options.family ?? C.AF_INET;
   if (options.dualstack_ipv6) {
     if (!has_dualstack_ipv6()) {
       throw new RangeError("dualstack_ipv6 not supported on this platform");
@@ -257,7 +275,8 @@ export function create_server(
     } else {
       sock.listen(options.backlog);
     }
-    return sock;
+    // The family fixes the address type (F is only the checker's view).
+    return sock as Socket<AddressOf<F>>;
   } catch (e) {
     sock.close();
     throw e;

@@ -11,6 +11,12 @@ import { errno, error, gaierror, osError } from "./errors.ts";
 import { toBytes, toInt, toWritableBytes } from "./_bytes.ts";
 import { cIntArg } from "../_base/args.ts";
 import {
+  isWaitOptions,
+  signalOf,
+  splitOptions,
+  type WaitOptions,
+} from "../_base/wait_options.ts";
+import {
   type Address,
   type AddressOf,
   allocateFd,
@@ -41,6 +47,7 @@ export type {
   UnixAddress,
 } from "./_description.ts";
 export type { SocketFile, SocketFileMode } from "./makefile.ts";
+export type { WaitOptions } from "../_base/wait_options.ts";
 
 let defaultTimeout: number | null = null;
 
@@ -288,8 +295,9 @@ export class Socket<A extends Address = Address>
     return h.d;
   }
 
-  #mode(flags = 0): WaitMode {
-    return waitMode(this.#timeout, (flags & C.MSG_DONTWAIT) !== 0);
+  #mode(flags = 0, signal?: AbortSignal): WaitMode {
+    const mode = waitMode(this.#timeout, (flags & C.MSG_DONTWAIT) !== 0);
+    return signal === undefined ? mode : { ...mode, signal };
   }
 
   // ------------------------------------------------- bind, listen, accept
@@ -331,7 +339,8 @@ export class Socket<A extends Address = Address>
 
   /**
    * Waits for a connection: resolves to `[socket, address]`. The new
-   * socket has this socket's timeout.
+   * socket gets `getdefaulttimeout()`, as in CPython. `{ signal }` gives
+   * up waiting with `signal.reason`; no connection is lost by it.
    *
    * @example
    * ```ts
@@ -345,9 +354,11 @@ export class Socket<A extends Address = Address>
    * conn.close();
    * ```
    */
-  async accept(): Promise<[Socket<A>, A]> {
+  async accept(options?: WaitOptions): Promise<[Socket<A>, A]> {
     const d = this.#desc();
-    const [nd, from] = await this.#ops.accept(d, this.#mode());
+    const signal = signalOf(options);
+    signal?.throwIfAborted();
+    const [nd, from] = await this.#ops.accept(d, this.#mode(0, signal));
     // The family fixes the address type (A is only the checker's view).
     const peer = pythonAddress(d.family, from) as A;
     // CPython gives an accepted socket the default timeout, whatever the
@@ -361,6 +372,8 @@ export class Socket<A extends Address = Address>
   /**
    * Connects to `address`. In non-blocking mode rejects with
    * `EINPROGRESS` while the connection completes in the background.
+   * `{ signal }` gives up with `signal.reason`, as a timeout does (the
+   * socket can connect again).
    *
    * @example
    * ```ts
@@ -373,15 +386,18 @@ export class Socket<A extends Address = Address>
    * console.log(client.getpeername()); // same as server.getsockname()
    * ```
    */
-  async connect(address: Address): Promise<void> {
+  async connect(address: Address, options?: WaitOptions): Promise<void> {
     const d = this.#desc();
     const parsed = parseSockaddr(d.family, address, "connect");
-    await this.#ops.connect(d, parsed, this.#mode());
+    const signal = signalOf(options);
+    signal?.throwIfAborted();
+    await this.#ops.connect(d, parsed, this.#mode(0, signal));
   }
 
   /**
    * Like {@link connect}, but resolves to `0` or the errno instead of
-   * rejecting for a refused or unreachable peer (name errors still reject).
+   * rejecting for a refused or unreachable peer (name errors and an
+   * abort of `{ signal }` still reject).
    *
    * @example
    * ```ts
@@ -394,9 +410,9 @@ export class Socket<A extends Address = Address>
    * console.log(await s.connect_ex(["127.0.0.1", port])); // 111
    * ```
    */
-  async connect_ex(address: Address): Promise<number> {
+  async connect_ex(address: Address, options?: WaitOptions): Promise<number> {
     try {
-      await this.connect(address);
+      await this.connect(address, options);
       return 0;
     } catch (e) {
       if (e instanceof gaierror || !(e instanceof error)) throw e;
@@ -422,13 +438,16 @@ export class Socket<A extends Address = Address>
    */
   send(
     data: Uint8Array | ArrayBufferView | ArrayBuffer | string,
-    flags = 0,
+    flags?: number | WaitOptions,
+    options?: WaitOptions,
   ): Promise<number> {
     try {
       const d = this.#desc();
       const bytes = toBytes(data);
-      const f = toInt(flags);
-      return this.#ops.send(d, bytes, this.#mode(f), f);
+      const [[fl], signal] = splitOptions([flags, options]);
+      const f = fl === undefined ? 0 : toInt(fl);
+      signal?.throwIfAborted();
+      return this.#ops.send(d, bytes, this.#mode(f, signal), f);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -450,20 +469,24 @@ export class Socket<A extends Address = Address>
    */
   sendall(
     data: Uint8Array | ArrayBufferView | ArrayBuffer | string,
-    flags = 0,
+    flags?: number | WaitOptions,
+    options?: WaitOptions,
   ): Promise<void> {
     try {
       const d = this.#desc();
       const bytes = toBytes(data);
-      const f = toInt(flags);
-      return this.#ops.sendall(d, bytes, this.#mode(f), f);
+      const [[fl], signal] = splitOptions([flags, options]);
+      const f = fl === undefined ? 0 : toInt(fl);
+      signal?.throwIfAborted();
+      return this.#ops.sendall(d, bytes, this.#mode(f, signal), f);
     } catch (e) {
       return Promise.reject(e);
     }
   }
   /**
    * Sends a datagram to `address`: `sendto(data, address)` or
-   * `sendto(data, flags, address)`.
+   * `sendto(data, flags, address)`, each with an optional `{ signal }`
+   * last.
    *
    * @example
    * ```ts
@@ -478,20 +501,47 @@ export class Socket<A extends Address = Address>
    */
   sendto(
     data: Uint8Array | ArrayBufferView | ArrayBuffer | string,
+    address: Address,
+    options?: WaitOptions,
+  ): Promise<number>;
+  /** `sendto(data, flags, address)`: the same with `flags`. */
+  sendto(
+    data: Uint8Array | ArrayBufferView | ArrayBuffer | string,
+    flags: number,
+    address: Address,
+    options?: WaitOptions,
+  ): Promise<number>;
+  sendto(
+    data: Uint8Array | ArrayBufferView | ArrayBuffer | string,
     flagsOrAddress: number | Address,
-    address?: Address,
+    address?: Address | WaitOptions,
+    options?: WaitOptions,
   ): Promise<number> {
     try {
       const d = this.#desc();
       const bytes = toBytes(data);
       let flags = 0;
       let target: unknown = flagsOrAddress;
-      if (address !== undefined) {
+      let signal: AbortSignal | undefined;
+      if (address !== undefined && !isWaitOptions(address)) {
         flags = toInt(flagsOrAddress);
         target = address;
+        signal = signalOf(options);
+      } else {
+        if (options !== undefined) {
+          throw new TypeError("sendto() takes at most 3 arguments");
+        }
+        signal = signalOf(address);
       }
       const parsed = parseSockaddr(d.family, target, "sendto");
-      return this.#ops.sendto(d, bytes, parsed, this.#mode(flags), flags);
+      signal?.throwIfAborted();
+      return this.#ops.sendto(
+        d,
+        bytes,
+        parsed,
+        this.#mode(flags, signal),
+        flags,
+      );
     } catch (e) {
       return Promise.reject(e);
     }
@@ -512,13 +562,24 @@ export class Socket<A extends Address = Address>
    * b.close();
    * ```
    */
-  recv(bufsize: number, flags = 0): Promise<Uint8Array> {
+  recv(
+    bufsize: number,
+    flags?: number | WaitOptions,
+    options?: WaitOptions,
+  ): Promise<Uint8Array> {
     // Not async: the hot path hands back the core's promise as it is.
     try {
       const d = this.#desc();
       const n = checkBufsize(bufsize, "recv");
-      const f = toInt(flags);
-      return this.#ops.recv(d, n, f, this.#mode(f));
+      let f = 0;
+      let signal: AbortSignal | undefined;
+      if (flags !== undefined || options !== undefined) {
+        const [[fl], sig] = splitOptions([flags, options]);
+        if (fl !== undefined) f = toInt(fl);
+        signal = sig;
+        signal?.throwIfAborted();
+      }
+      return this.#ops.recv(d, n, f, this.#mode(f, signal));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -540,14 +601,17 @@ export class Socket<A extends Address = Address>
    */
   recv_into(
     buffer: Uint8Array | ArrayBufferView | ArrayBuffer,
-    nbytes = 0,
-    flags = 0,
+    nbytes?: number | WaitOptions,
+    flags?: number | WaitOptions,
+    options?: WaitOptions,
   ): Promise<number> {
     try {
       const d = this.#desc();
-      const dst = intoView(buffer, nbytes, "recv_into");
-      const f = toInt(flags);
-      return this.#ops.recvInto(d, dst, f, this.#mode(f));
+      const [[nb, fl], signal] = splitOptions([nbytes, flags, options]);
+      const dst = intoView(buffer, nb ?? 0, "recv_into");
+      const f = fl === undefined ? 0 : toInt(fl);
+      signal?.throwIfAborted();
+      return this.#ops.recvInto(d, dst, f, this.#mode(f, signal));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -568,15 +632,18 @@ export class Socket<A extends Address = Address>
    */
   recvfrom(
     bufsize: number,
-    flags = 0,
+    flags?: number | WaitOptions,
+    options?: WaitOptions,
   ): Promise<[Uint8Array, SenderOf<A>]> {
     try {
       const d = this.#desc();
       const n = checkBufsize(bufsize, "recvfrom");
-      const f = toInt(flags);
+      const [[fl], signal] = splitOptions([flags, options]);
+      const f = fl === undefined ? 0 : toInt(fl);
+      signal?.throwIfAborted();
       // The sender is typed by the family (a datagram socket of an IP
       // family always has one); a stream socket gives `null`, as Linux.
-      return this.#ops.recvfrom(d, n, f, this.#mode(f)) as Promise<
+      return this.#ops.recvfrom(d, n, f, this.#mode(f, signal)) as Promise<
         [Uint8Array, SenderOf<A>]
       >;
     } catch (e) {
@@ -599,15 +666,23 @@ export class Socket<A extends Address = Address>
    */
   recvfrom_into(
     buffer: Uint8Array | ArrayBufferView | ArrayBuffer,
-    nbytes = 0,
-    flags = 0,
+    nbytes?: number | WaitOptions,
+    flags?: number | WaitOptions,
+    options?: WaitOptions,
   ): Promise<[number, SenderOf<A>]> {
     try {
       const d = this.#desc();
-      const dst = intoView(buffer, nbytes, "recvfrom_into");
-      const f = toInt(flags);
+      const [[nb, fl], signal] = splitOptions([nbytes, flags, options]);
+      const dst = intoView(buffer, nb ?? 0, "recvfrom_into");
+      const f = fl === undefined ? 0 : toInt(fl);
+      signal?.throwIfAborted();
       // Typed as recvfrom's sender is.
-      return this.#ops.recvfromInto(d, dst, f, this.#mode(f)) as Promise<
+      return this.#ops.recvfromInto(
+        d,
+        dst,
+        f,
+        this.#mode(f, signal),
+      ) as Promise<
         [number, SenderOf<A>]
       >;
     } catch (e) {
