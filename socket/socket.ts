@@ -6,7 +6,7 @@
 
 import { parseSockaddr } from "../addr/sockaddr.ts";
 import * as C from "../_base/constants.ts";
-import type { FamilyInet } from "../_base/constants.ts";
+import type { FamilyInet, KindDgram, KindStream } from "../_base/constants.ts";
 import { errno, error, gaierror, osError } from "./errors.ts";
 import { toBytes, toInt, toWritableBytes } from "./_bytes.ts";
 import { cIntArg } from "../_base/args.ts";
@@ -47,6 +47,28 @@ export type {
   UnixAddress,
 } from "./_description.ts";
 export type { SocketFile, SocketFileMode } from "./makefile.ts";
+
+/**
+ * What iterating a socket of addresses `A` and type `K` gives: a datagram
+ * socket (`SOCK_DGRAM`) `[data, address]` pairs, as `recvfrom`; a stream
+ * socket chunks of bytes. A socket whose type the checker does not know
+ * (made with a type computed at run time, or `SOCK_DGRAM | SOCK_NONBLOCK`)
+ * is typed as a stream socket.
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, type ReceivedOf, SOCK_DGRAM, socket } from "../mod.ts";
+ * using u = socket(AF_INET, SOCK_DGRAM);
+ * const item: ReceivedOf<[string, number], typeof SOCK_DGRAM> = [
+ *   new Uint8Array(),
+ *   ["127.0.0.1", 9],
+ * ];
+ * console.log(item[1][1], u.type); // 9 2
+ * ```
+ */
+export type ReceivedOf<A extends Address, K extends number> = K extends
+  KindDgram ? [data: Uint8Array, address: SenderOf<A>]
+  : Uint8Array;
 export type { WaitOptions } from "../_base/wait_options.ts";
 
 let defaultTimeout: number | null = null;
@@ -202,8 +224,8 @@ function checkFamilyAndType(family: number, type: number): void {
  * console.log(server.getsockname()[0]); // 127.0.0.1
  * ```
  */
-export class Socket<A extends Address = Address>
-  implements Disposable, AsyncDisposable, AsyncIterable<Uint8Array> {
+export class Socket<A extends Address = Address, K extends number = number>
+  implements Disposable, AsyncDisposable, AsyncIterable<ReceivedOf<A, K>> {
   #h: FdHandle | null;
   // The implementation of this socket's kind (stream or datagram).
   readonly #ops: KindOps;
@@ -354,7 +376,7 @@ export class Socket<A extends Address = Address>
    * conn.close();
    * ```
    */
-  async accept(options?: WaitOptions): Promise<[Socket<A>, A]> {
+  async accept(options?: WaitOptions): Promise<[Socket<A, KindStream>, A]> {
     const d = this.#desc();
     const signal = signalOf(options);
     signal?.throwIfAborted();
@@ -364,7 +386,7 @@ export class Socket<A extends Address = Address>
     // CPython gives an accepted socket the default timeout, whatever the
     // listener's.
     const s = adopt(nd, d.family, d.type, d.proto, defaultTimeout);
-    return [s as Socket<A>, peer];
+    return [s as Socket<A, KindStream>, peer];
   }
 
   // -------------------------------------------------------------- connect
@@ -514,7 +536,9 @@ export class Socket<A extends Address = Address>
   sendto(
     data: Uint8Array | ArrayBufferView | ArrayBuffer | string,
     flagsOrAddress: number | Address,
-    address?: Address | WaitOptions,
+    // Not optional here, so that `sendto(data, flags)` is reported against
+    // the public forms alone.
+    address: Address | WaitOptions | undefined,
     options?: WaitOptions,
   ): Promise<number> {
     try {
@@ -775,12 +799,12 @@ export class Socket<A extends Address = Address>
    * console.log(t.fileno() !== s.fileno()); // true
    * ```
    */
-  dup(): Socket<A> {
+  dup(): Socket<A, K> {
     const d = this.#desc();
     d.retain();
     // CPython's dup() copies the timeout (and so the blocking mode).
     const s = adopt(d, this.#family, this.#type, this.#proto, this.#timeout);
-    return s as Socket<A>;
+    return s as Socket<A, K>;
   }
 
   /**
@@ -986,8 +1010,10 @@ export class Socket<A extends Address = Address>
    * A byte `ReadableStream` of received data (for Web-streams code; a BYOB
    * reader works). It reads only for a pending read: releasing the reader
    * or cancelling the stream loses nothing, the next `recv` gets what comes
-   * next. Cancelling does not close the socket (as closing a file from
-   * Python's `makefile` does not): close it yourself.
+   * next. Cancelling (as `pipeTo` does when the destination fails, or
+   * `break` in a `for await` over the stream) does not close the socket, as
+   * closing a file from Python's `makefile` does not: close it yourself.
+   * After a cancel, `readable` gives a new stream.
    *
    * @example
    * ```ts
@@ -1005,6 +1031,9 @@ export class Socket<A extends Address = Address>
       type: "bytes",
       autoAllocateChunkSize: READABLE_CHUNK,
       pull: (controller) => this.#pull(controller),
+      cancel: () => {
+        this.#readable = null;
+      },
     });
     return this.#readable;
   }
@@ -1056,23 +1085,58 @@ export class Socket<A extends Address = Address>
   }
 
   /**
-   * Iterates over received chunks until the end of the stream.
+   * Iterates over what the socket receives. A stream socket gives chunks of
+   * bytes (each as `recv(65536)`) until the end of the stream. A datagram
+   * socket gives `[data, address]` pairs (each as `recvfrom(65536)`) until
+   * the socket is closed.
+   *
+   * Leaving the loop (`break`, `return`, a throw) stops receiving and
+   * leaves the socket open, as leaving a loop over Python's `makefile()`
+   * does: nothing that was not handed out is consumed, the next `recv`
+   * gets it, and closing the socket is the caller's business (`using`).
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { AF_INET, SOCK_DGRAM, socket, socketpair } from "../mod.ts";
    * const [a, b] = await socketpair();
    * await a.sendall("abc");
    * a.close();
    * for await (const chunk of b) console.log(chunk.length); // 3
    * b.close();
+   *
+   * using rx = socket(AF_INET, SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = socket(AF_INET, SOCK_DGRAM);
+   * await tx.sendto("ping", rx.getsockname());
+   * for await (const [data, [host]] of rx) {
+   *   console.log(data.length, host); // 4 127.0.0.1
+   *   break; // rx stays open
+   * }
    * ```
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<
+    ReceivedOf<A, K>,
+    void,
+    undefined
+  > {
+    if (this.#ops === DATAGRAM) {
+      for (;;) {
+        let item: [Uint8Array, SenderOf<A>];
+        try {
+          item = await this.recvfrom(READABLE_CHUNK);
+        } catch (e) {
+          // Closing the socket is how a loop over datagrams ends.
+          if (this.#h === null && e instanceof error) return;
+          throw e;
+        }
+        // The runtime type fixes the item's shape (K is the checker's view).
+        yield item as ReceivedOf<A, K>;
+      }
+    }
     for (;;) {
-      const chunk = await this.recv(65536);
+      const chunk = await this.recv(READABLE_CHUNK);
       if (chunk.length === 0) return;
-      yield chunk;
+      yield chunk as ReceivedOf<A, K>;
     }
   }
 
@@ -1164,13 +1228,16 @@ export const SocketType: typeof Socket = Socket;
  * console.log(s.getsockname()); // ["::", 0, 0, 0]
  * ```
  */
-export function socket<F extends number = FamilyInet>(
+export function socket<
+  F extends number = FamilyInet,
+  K extends number = KindStream,
+>(
   family?: F,
-  type?: number,
+  type?: K,
   proto?: number,
   fileno?: number | null,
-): Socket<AddressOf<F>> {
-  return new Socket(family, type, proto, fileno) as Socket<AddressOf<F>>;
+): Socket<AddressOf<F>, K> {
+  return new Socket(family, type, proto, fileno) as Socket<AddressOf<F>, K>;
 }
 
 /**
