@@ -114,6 +114,14 @@ function describe(
  * console.log(e.errno, e.strerror); // 111 Connection refused
  * ```
  */
+// The Python class names an error of this package was made as, the class
+// itself first: what `instanceof` reads for an error made by another copy
+// of pysocket in the same process (see _base/state.ts), whose classes are
+// other objects with the same names.
+const LINEAGE: unique symbol = Symbol.for("pysocket.error.lineage.v1");
+// This copy's classes; filled below, once they exist.
+const OWN_CLASSES = new Set<unknown>();
+
 export class error extends Error {
   /** The errno number, or `null` when the error carries only a message. */
   errno: number | null;
@@ -145,6 +153,15 @@ export class error extends Error {
     this.errno = numbered ? code : null;
     this.strerror = text;
     this.name = new.target.pythonName;
+    const lineage: string[] = [];
+    for (
+      let c: unknown = new.target;
+      typeof c === "function" && c !== Error;
+      c = Object.getPrototypeOf(c)
+    ) {
+      if (OWN_CLASSES.has(c)) lineage.push((c as typeof error).pythonName);
+    }
+    Object.defineProperty(this, LINEAGE, { value: lineage });
     if (code === ERRNO.EMFILE || code === ERRNO.ENFILE) {
       // Formatting stack frames can need a free descriptor (Deno reads
       // source maps from disk and panics when it cannot): the error that
@@ -175,6 +192,26 @@ export class error extends Error {
   /** `code` of an error of this class that has no number. */
   static get codeless(): string {
     return "UNKNOWN";
+  }
+
+  /**
+   * `instanceof`, which also knows errors made by another copy of pysocket
+   * in the process (the ES module and CommonJS builds, two installs): for
+   * this package's own classes, an error whose Python class is this one or
+   * a subclass of it. A subclass of yours compares as usual.
+   */
+  static override [Symbol.hasInstance]<
+    C extends abstract new (...args: never[]) => unknown,
+  >(
+    this: C,
+    value: unknown,
+  ): value is InstanceType<C> {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (!OWN_CLASSES.has(this)) return false;
+    if (typeof value !== "object" || value === null) return false;
+    const lineage = (value as { [LINEAGE]?: unknown })[LINEAGE];
+    return Array.isArray(lineage) &&
+      lineage.includes((this as unknown as typeof error).pythonName);
   }
 }
 
@@ -511,3 +548,20 @@ export function fromRuntimeError(e: unknown): Error {
   }
   return new error(String(e));
 }
+
+for (
+  const c of [
+    error,
+    herror,
+    gaierror,
+    timeout,
+    BlockingIOError,
+    ConnectionError,
+    BrokenPipeError,
+    ConnectionAbortedError,
+    ConnectionRefusedError,
+    ConnectionResetError,
+    FileNotFoundError,
+    PermissionError,
+  ]
+) OWN_CLASSES.add(c);

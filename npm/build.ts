@@ -300,6 +300,37 @@ function compileModule(
   }
 }
 
+/** The package's entry points, as paths under esm/ and script/. */
+const ENTRY_POINTS = [
+  "mod.js",
+  "select/mod.js",
+  "selectors/mod.js",
+  "socketserver/mod.js",
+];
+
+/**
+ * Makes script/ a thin CommonJS face of esm/: each entry point is
+ * `module.exports = require("../esm/...")` (Node's require(esm), Node.js
+ * 20.19 and later, and Bun), and no other compiled JavaScript is kept, only
+ * the declarations, which CommonJS users' TypeScript reads. One copy of the
+ * code then runs however the package is loaded, so a program (or two of
+ * its dependencies) that both imports and requires pysocket sees one
+ * descriptor table, one default timeout and one set of classes.
+ */
+function cjsWrappers(tree: Tree): void {
+  for (const k of [...tree.keys()]) {
+    if (k.startsWith("script/") && k.endsWith(".js")) tree.delete(k);
+  }
+  for (const entry of ENTRY_POINTS) {
+    const up = "../".repeat(entry.split("/").length);
+    tree.set(
+      `script/${entry}`,
+      `"use strict";\n// CommonJS entry point: the ES module build itself (require(esm)).\n` +
+        `module.exports = require("${up}esm/${entry}");\n`,
+    );
+  }
+}
+
 interface DenoJson {
   version: string;
 }
@@ -336,7 +367,8 @@ function packageJson(version: string): string {
       "./package.json": "./package.json",
     },
     files: ["esm/", "script/", "README.md", "LICENSE"],
-    engines: { node: ">=20" },
+    // require(esm), which the CommonJS entry points use: 20.19 and later.
+    engines: { node: ">=20.19" },
     sideEffects: false,
   };
   return JSON.stringify(pkg, null, 2) + "\n";
@@ -427,6 +459,7 @@ export function build(): Tree {
   ) as DenoJson;
   compileModule(ts.ModuleKind.ESNext, "esm", tree);
   compileModule(ts.ModuleKind.CommonJS, "script", tree);
+  cjsWrappers(tree);
   tree.set("script/package.json", '{\n  "type": "commonjs"\n}\n');
   tree.set("package.json", packageJson(denoJson.version));
   tree.set(

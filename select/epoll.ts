@@ -11,6 +11,7 @@
  * @module
  */
 
+import { shared } from "../_base/state.ts";
 import { errno, error, osError } from "../socket/errors.ts";
 import { isOpen, readiness, watch } from "../socket/readiness.ts";
 import { POLLNVAL } from "../_base/poll.ts";
@@ -43,7 +44,9 @@ const EXCLUSIVE_OK = EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | 2 ** 29 |
 // epoll_wait's default batch in CPython (FD_SETSIZE - 1).
 const DEFAULT_MAXEVENTS = 1023;
 // epoll objects are no sockets: their numbers are kept apart from sockets'.
-let nextEpollFd = 2 ** 30;
+// Shared by every copy of the package (see _base/state.ts): epoll numbers
+// stay unique in the process.
+const epollFds = shared("epoll", () => ({ next: 2 ** 30 }));
 
 interface Entry {
   readonly fd: number;
@@ -95,7 +98,7 @@ export class Epoll implements Disposable {
     if (hint !== -1 && hint <= 0) throw new RangeError("negative sizehint");
     const f = intArg(flags);
     if (f !== 0 && f !== EPOLL_CLOEXEC) throw new error("invalid flags");
-    this.#fileno = nextEpollFd++;
+    this.#fileno = epollFds.next++;
   }
 
   /** Whether `close()` has been called. */

@@ -10,6 +10,7 @@ import type { FamilyInet, KindDgram, KindStream } from "../_base/constants.ts";
 import { errno, error, gaierror, osError } from "./errors.ts";
 import { toBytes, toInt, toWritableBytes } from "./_bytes.ts";
 import { cIntArg } from "../_base/args.ts";
+import { shared } from "../_base/state.ts";
 import {
   isWaitOptions,
   signalOf,
@@ -71,7 +72,11 @@ export type ReceivedOf<A extends Address, K extends number> = K extends
   : Uint8Array;
 export type { WaitOptions } from "../_base/wait_options.ts";
 
-let defaultTimeout: number | null = null;
+// The default timeout, shared by every copy of the package (see
+// _base/state.ts): setdefaulttimeout through one applies to all.
+const defaults = shared("timeout", () => ({
+  timeout: null as number | null,
+}));
 
 // The largest timeout CPython takes: 2^63 - 1 nanoseconds.
 const MAX_TIMEOUT_S = 9223372036.854775;
@@ -107,7 +112,7 @@ function checkTimeout(value: unknown): number | null {
  * ```
  */
 export function getdefaulttimeout(): number | null {
-  return defaultTimeout;
+  return defaults.timeout;
 }
 
 /**
@@ -122,7 +127,7 @@ export function getdefaulttimeout(): number | null {
  * ```
  */
 export function setdefaulttimeout(timeout: number | null): void {
-  defaultTimeout = checkTimeout(timeout);
+  defaults.timeout = checkTimeout(timeout);
 }
 
 /**
@@ -136,9 +141,12 @@ interface FdHandle {
   open: boolean;
 }
 
-// Open handles by fileno, and the ones detach() gave up.
-const handles = new Map<number, FdHandle>();
-const detached = new Set<number>();
+// Open handles by fileno, and the ones detach() gave up: shared with the
+// fileno table by every copy of the package.
+const { handles, detached } = shared("handles", () => ({
+  handles: new Map<number, FdHandle>(),
+  detached: new Set<number>(),
+}));
 
 function newHandle(d: Description): FdHandle {
   const h: FdHandle = { fd: allocateFd(d), d, open: true };
@@ -284,7 +292,7 @@ export class Socket<A extends Address = Address, K extends number = number>
     this.#family = family === undefined ? h.d.family : cIntArg(family);
     this.#type = t & ~TYPE_FLAGS;
     this.#proto = proto === undefined ? h.d.proto : cIntArg(proto);
-    this.#timeout = (t & C.SOCK_NONBLOCK) ? 0 : defaultTimeout;
+    this.#timeout = (t & C.SOCK_NONBLOCK) ? 0 : defaults.timeout;
   }
 
   /** The address family (`AF_INET`, ...). */
@@ -385,7 +393,7 @@ export class Socket<A extends Address = Address, K extends number = number>
     const peer = pythonAddress(d.family, from) as A;
     // CPython gives an accepted socket the default timeout, whatever the
     // listener's.
-    const s = adopt(nd, d.family, d.type, d.proto, defaultTimeout);
+    const s = adopt(nd, d.family, d.type, d.proto, defaults.timeout);
     return [s as Socket<A, KindStream>, peer];
   }
 
@@ -1270,7 +1278,7 @@ export function fromfd(
   } else {
     d.retain();
   }
-  return adopt(d, d.family, d.type, d.proto, defaultTimeout);
+  return adopt(d, d.family, d.type, d.proto, defaults.timeout);
 }
 
 // ----------------------------------------------------------------- helpers
