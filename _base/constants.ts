@@ -17,7 +17,7 @@
  *
  * @example Reading an address family and its name
  * ```ts
- * import { AddressFamily, AF_INET6, SOCK_STREAM } from "./constants.ts";
+ * import { AddressFamily, AF_INET6, SOCK_STREAM } from "@pysocket/socket";
  *
  * const family = AF_INET6;
  * console.log(AddressFamily[family], SOCK_STREAM); // "AF_INET6" 1

@@ -17,7 +17,7 @@ export type { ErrnoName };
  *
  * @example
  * ```ts
- * import { errno } from "./errors.ts";
+ * import { errno } from "@pysocket/socket";
  * console.log(errno.ECONNREFUSED); // 111
  * ```
  */
@@ -99,6 +99,14 @@ function describe(
   return table[code] ?? `Unknown ${kind} ${code}`;
 }
 
+// The Python class names an error of this package was made as, the class
+// itself first: what `instanceof` reads for an error made by another copy
+// of pysocket in the same process (see _base/state.ts), whose classes are
+// other objects with the same names.
+const LINEAGE: unique symbol = Symbol.for("pysocket.error.lineage.v1");
+// This copy's classes; filled below, once they exist.
+const OWN_CLASSES = new Set<unknown>();
+
 /**
  * Python's `OSError`, the class of every socket and address error.
  *
@@ -108,20 +116,12 @@ function describe(
  *
  * @example
  * ```ts
- * import { error } from "./errors.ts";
+ * import { error } from "@pysocket/socket";
  * const e = new error(111);
  * console.log(e.message); // [Errno 111] Connection refused
  * console.log(e.errno, e.strerror); // 111 Connection refused
  * ```
  */
-// The Python class names an error of this package was made as, the class
-// itself first: what `instanceof` reads for an error made by another copy
-// of pysocket in the same process (see _base/state.ts), whose classes are
-// other objects with the same names.
-const LINEAGE: unique symbol = Symbol.for("pysocket.error.lineage.v1");
-// This copy's classes; filled below, once they exist.
-const OWN_CLASSES = new Set<unknown>();
-
 export class error extends Error {
   /** The errno number, or `null` when the error carries only a message. */
   errno: number | null;
@@ -220,7 +220,7 @@ export class error extends Error {
  *
  * @example
  * ```ts
- * import { error, OSError } from "./errors.ts";
+ * import { error, OSError } from "@pysocket/socket";
  * console.log(OSError === error); // true
  * ```
  */
@@ -232,7 +232,7 @@ export const OSError: typeof error = error;
  *
  * @example
  * ```ts
- * import { herror } from "./errors.ts";
+ * import { herror } from "@pysocket/socket";
  * console.log(new herror(1).message); // [Errno 1] Unknown host
  * ```
  */
@@ -259,7 +259,7 @@ export class herror extends error {
  *
  * @example
  * ```ts
- * import { gaierror } from "./errors.ts";
+ * import { gaierror } from "@pysocket/socket";
  * console.log(new gaierror(-2).message); // [Errno -2] Name or service not known
  * ```
  */
@@ -286,7 +286,7 @@ export class gaierror extends error {
  *
  * @example
  * ```ts
- * import { timeout } from "./errors.ts";
+ * import { timeout } from "@pysocket/socket";
  * console.log(new timeout("timed out").message); // timed out
  * ```
  */
@@ -307,7 +307,7 @@ export class timeout extends error {
  *
  * @example
  * ```ts
- * import { timeout, TimeoutError } from "./errors.ts";
+ * import { timeout, TimeoutError } from "@pysocket/socket";
  * console.log(TimeoutError === timeout); // true
  * ```
  */
@@ -318,7 +318,7 @@ export const TimeoutError: typeof timeout = timeout;
  *
  * @example
  * ```ts
- * import { BlockingIOError, error } from "./errors.ts";
+ * import { BlockingIOError, error } from "@pysocket/socket";
  * console.log(new BlockingIOError(11) instanceof error); // true
  * ```
  */
@@ -334,7 +334,7 @@ export class BlockingIOError extends error {
  *
  * @example
  * ```ts
- * import { ConnectionError, ConnectionResetError } from "./errors.ts";
+ * import { ConnectionError, ConnectionResetError } from "@pysocket/socket";
  * console.log(new ConnectionResetError(104) instanceof ConnectionError); // true
  * ```
  */
@@ -350,7 +350,7 @@ export class ConnectionError extends error {
  *
  * @example
  * ```ts
- * import { BrokenPipeError } from "./errors.ts";
+ * import { BrokenPipeError } from "@pysocket/socket";
  * console.log(new BrokenPipeError(32).message); // [Errno 32] Broken pipe
  * ```
  */
@@ -366,7 +366,7 @@ export class BrokenPipeError extends ConnectionError {
  *
  * @example
  * ```ts
- * import { ConnectionAbortedError } from "./errors.ts";
+ * import { ConnectionAbortedError } from "@pysocket/socket";
  * console.log(new ConnectionAbortedError(103).errno); // 103
  * ```
  */
@@ -382,7 +382,7 @@ export class ConnectionAbortedError extends ConnectionError {
  *
  * @example
  * ```ts
- * import { ConnectionRefusedError } from "./errors.ts";
+ * import { ConnectionRefusedError } from "@pysocket/socket";
  * console.log(new ConnectionRefusedError(111).message); // [Errno 111] Connection refused
  * ```
  */
@@ -398,7 +398,7 @@ export class ConnectionRefusedError extends ConnectionError {
  *
  * @example
  * ```ts
- * import { ConnectionResetError } from "./errors.ts";
+ * import { ConnectionResetError } from "@pysocket/socket";
  * console.log(new ConnectionResetError(104).message); // [Errno 104] Connection reset by peer
  * ```
  */
@@ -414,7 +414,7 @@ export class ConnectionResetError extends ConnectionError {
  *
  * @example
  * ```ts
- * import { FileNotFoundError } from "./errors.ts";
+ * import { FileNotFoundError } from "@pysocket/socket";
  * console.log(new FileNotFoundError(2).message); // [Errno 2] No such file or directory
  * ```
  */
@@ -430,7 +430,7 @@ export class FileNotFoundError extends error {
  *
  * @example
  * ```ts
- * import { PermissionError } from "./errors.ts";
+ * import { PermissionError } from "@pysocket/socket";
  * console.log(new PermissionError(13).message); // [Errno 13] Permission denied
  * ```
  */

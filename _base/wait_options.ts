@@ -8,7 +8,7 @@
  *
  * @example
  * ```ts
- * import { socketpair, type WaitOptions } from "../mod.ts";
+ * import { socketpair, type WaitOptions } from "@pysocket/socket";
  * const [a, b] = await socketpair();
  * const options: WaitOptions = { signal: AbortSignal.timeout(50) };
  * await b.recv(10, options).catch((e) => console.log(e.name)); // TimeoutError

@@ -159,7 +159,7 @@ function checkNumber(
  *
  * @example
  * ```ts
- * import { gethostbyname, reset_resolver, set_resolver } from "./mod.ts";
+ * import { gethostbyname, reset_resolver, set_resolver } from "@pysocket/socket";
  * set_resolver({ hostsFile: null, nameServer: { ipAddr: "127.0.0.1", port: 5353 } });
  * // gethostbyname("www.example") now asks 127.0.0.1:5353 only.
  * reset_resolver();
@@ -229,7 +229,7 @@ export function set_resolver(options: ResolverOptions): void {
  *
  * @example
  * ```ts
- * import { reset_resolver, set_resolver } from "./mod.ts";
+ * import { reset_resolver, set_resolver } from "@pysocket/socket";
  * set_resolver({ hostsFile: null });
  * reset_resolver();
  * ```

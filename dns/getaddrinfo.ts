@@ -433,7 +433,7 @@ function portArg(port: unknown): string | null {
  *
  * @example
  * ```ts
- * import { AF_INET, getaddrinfo, SOCK_STREAM } from "../mod.ts";
+ * import { AF_INET, getaddrinfo, SOCK_STREAM } from "@pysocket/socket";
  * const infos = await getaddrinfo("127.0.0.1", 80, AF_INET, SOCK_STREAM);
  * console.log(infos); // [ [ 2, 1, 6, "", [ "127.0.0.1", 80 ] ] ]
  * ```

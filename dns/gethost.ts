@@ -47,7 +47,7 @@ import {
  *
  * @example
  * ```ts
- * import { gethostname } from "./mod.ts";
+ * import { gethostname } from "@pysocket/socket";
  * console.log(gethostname()); // e.g. farnsworth.hellfly.net
  * ```
  *
@@ -128,7 +128,7 @@ function fromSockaddr(
  *
  * @example
  * ```ts
- * import { gethostbyname } from "./mod.ts";
+ * import { gethostbyname } from "@pysocket/socket";
  * console.log(await gethostbyname("localhost")); // 127.0.0.1
  * ```
  *
@@ -187,7 +187,7 @@ async function gethostbynameR(name: string): Promise<HostEnt> {
  *
  * @example
  * ```ts
- * import { gethostbyname_ex } from "./mod.ts";
+ * import { gethostbyname_ex } from "@pysocket/socket";
  * const [name, aliases, addrs] = await gethostbyname_ex("localhost");
  * console.log(name, aliases, addrs); // localhost [] [ "127.0.0.1" ]
  * ```
@@ -261,7 +261,7 @@ export async function hostByAddr(addr: Uint8Array): Promise<HostEnt> {
  *
  * @example
  * ```ts
- * import { gethostbyaddr } from "./mod.ts";
+ * import { gethostbyaddr } from "@pysocket/socket";
  * console.log(await gethostbyaddr("127.0.0.1")); // [ "localhost", [], [ "127.0.0.1" ] ]
  * ```
  *
@@ -318,7 +318,7 @@ function pyStrip(s: string): string {
  *
  * @example
  * ```ts
- * import { getfqdn } from "./mod.ts";
+ * import { getfqdn } from "@pysocket/socket";
  * console.log(await getfqdn("127.0.0.1")); // localhost
  * ```
  *

@@ -75,7 +75,7 @@ async function localDomain(): Promise<string | null> {
  *
  * @example
  * ```ts
- * import { getnameinfo, NI_NUMERICHOST } from "../mod.ts";
+ * import { getnameinfo, NI_NUMERICHOST } from "@pysocket/socket";
  * console.log(await getnameinfo(["127.0.0.1", 80], NI_NUMERICHOST)); // [ "127.0.0.1", "http" ]
  * ```
  *

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { getaddrinfo, getservbyname } from "./mod.ts";
+ * import { getaddrinfo, getservbyname } from "@pysocket/socket";
  * console.log(getservbyname("http", "tcp")); // 80
  * console.log((await getaddrinfo("localhost", "http")).length > 0); // true
  * ```

@@ -281,7 +281,7 @@ function compileModule(
     (file, text) => {
       const r = path.relative(options.outDir!, file).split(path.sep).join("/");
       if (r.startsWith("..")) throw new Error(`emitted outside: ${file}`);
-      tree.set(`${outPrefix}/${r}`, text);
+      tree.set(`${outPrefix}/${r}`, npmNames(text));
       shipped.add(r);
     },
     undefined,
@@ -331,6 +331,15 @@ function cjsWrappers(tree: Tree): void {
   }
 }
 
+/**
+ * The doc examples import the package by its JSR name (`@pysocket/socket`,
+ * `@pysocket/socket/select`, ...); in the npm package it is `pysocket`. Only
+ * comments carry the name: the code imports by path.
+ */
+function npmNames(text: string): string {
+  return text.replaceAll('"@pysocket/socket', '"pysocket');
+}
+
 interface DenoJson {
   version: string;
 }
@@ -342,7 +351,25 @@ function packageJson(version: string): string {
     description:
       "Python's socket module for Node.js and Deno: BSD sockets with Python's names, constants, errno values and messages, typed and async",
     license: "MIT",
-    repository: "",
+    keywords: [
+      "socket",
+      "python",
+      "bsd-sockets",
+      "tcp",
+      "udp",
+      "unix-socket",
+      "getaddrinfo",
+      "dns",
+      "select",
+      "epoll",
+      "selectors",
+      "socketserver",
+      "deno",
+      "bun",
+    ],
+    // No `repository`, `homepage` or `bugs`: the project has no public
+    // repository or issue tracker yet (npm/README.md says so). Add them here
+    // when it has.
     type: "module",
     main: "./script/mod.js",
     module: "./esm/mod.js",
@@ -373,15 +400,6 @@ function packageJson(version: string): string {
   };
   return JSON.stringify(pkg, null, 2) + "\n";
 }
-
-const NPM_README_HEAD =
-  `> This is the npm build of pysocket for Node.js (20 or later), made from the
-> Deno source. Install with \`npm install pysocket\`, then
-> \`import * as socket from "pysocket"\` (ES modules) or
-> \`const socket = require("pysocket")\` (CommonJS). On Node.js no permission
-> flags apply, and datagram sockets need no flag.
-
-`;
 
 // ------------------------------------------------------------------ tests
 
@@ -462,9 +480,10 @@ export function build(): Tree {
   cjsWrappers(tree);
   tree.set("script/package.json", '{\n  "type": "commonjs"\n}\n');
   tree.set("package.json", packageJson(denoJson.version));
+  // The README for Node.js users (the main one is Deno's).
   tree.set(
     "README.md",
-    NPM_README_HEAD + fs.readFileSync(path.join(ROOT, "README.md"), "utf8"),
+    fs.readFileSync(path.join(NPM, "README.md"), "utf8"),
   );
   tree.set("LICENSE", fs.readFileSync(path.join(ROOT, "LICENSE"), "utf8"));
   compileTests(tree);

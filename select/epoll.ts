@@ -67,8 +67,8 @@ interface Entry {
  *
  * @example
  * ```ts
- * import { socketpair } from "../socket/mod.ts";
- * import { epoll, EPOLLET, EPOLLIN } from "./mod.ts";
+ * import { socketpair } from "@pysocket/socket";
+ * import { epoll, EPOLLET, EPOLLIN } from "@pysocket/socket/select";
  * const [a, b] = await socketpair();
  * using ep = epoll();
  * ep.register(b, EPOLLIN | EPOLLET);
@@ -112,7 +112,7 @@ export class Epoll implements Disposable {
    *
    * @example
    * ```ts
-   * import { epoll } from "./mod.ts";
+   * import { epoll } from "@pysocket/socket/select";
    * using ep = epoll();
    * console.log(ep.fileno() > 0); // true
    * ```
@@ -128,7 +128,7 @@ export class Epoll implements Disposable {
    *
    * @example
    * ```ts
-   * import { epoll } from "./mod.ts";
+   * import { epoll } from "@pysocket/socket/select";
    * const ep = epoll();
    * ep.close();
    * console.log(ep.closed); // true
@@ -155,8 +155,8 @@ export class Epoll implements Disposable {
    *
    * @example
    * ```ts
-   * import { socket } from "../socket/mod.ts";
-   * import { epoll, EPOLLIN } from "./mod.ts";
+   * import { socket } from "@pysocket/socket";
+   * import { epoll, EPOLLIN } from "@pysocket/socket/select";
    * using s = socket();
    * using ep = epoll();
    * ep.register(s, EPOLLIN);
@@ -192,8 +192,8 @@ export class Epoll implements Disposable {
    *
    * @example
    * ```ts
-   * import { socket } from "../socket/mod.ts";
-   * import { epoll, EPOLLIN, EPOLLOUT } from "./mod.ts";
+   * import { socket } from "@pysocket/socket";
+   * import { epoll, EPOLLIN, EPOLLOUT } from "@pysocket/socket/select";
    * using s = socket();
    * using ep = epoll();
    * ep.register(s, EPOLLIN);
@@ -220,8 +220,8 @@ export class Epoll implements Disposable {
    *
    * @example
    * ```ts
-   * import { socket } from "../socket/mod.ts";
-   * import { epoll } from "./mod.ts";
+   * import { socket } from "@pysocket/socket";
+   * import { epoll } from "@pysocket/socket/select";
    * using s = socket();
    * using ep = epoll();
    * ep.register(s);
@@ -244,8 +244,8 @@ export class Epoll implements Disposable {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../socket/mod.ts";
-   * import { epoll, EPOLLOUT } from "./mod.ts";
+   * import { socketpair } from "@pysocket/socket";
+   * import { epoll, EPOLLOUT } from "@pysocket/socket/select";
    * const [a, b] = await socketpair();
    * using ep = epoll();
    * ep.register(a, EPOLLOUT);
@@ -377,7 +377,7 @@ export class Epoll implements Disposable {
  *
  * @example
  * ```ts
- * import { epoll } from "./mod.ts";
+ * import { epoll } from "@pysocket/socket/select";
  * const ep = epoll();
  * console.log(await ep.poll(0)); // []
  * ep.close();

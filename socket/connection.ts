@@ -25,7 +25,7 @@ import { pair } from "./_datagram_ops.ts";
  *
  * @example
  * ```ts
- * import { socketpair } from "../mod.ts";
+ * import { socketpair } from "@pysocket/socket";
  * const [a, b] = await socketpair();
  * await a.sendall("ping");
  * console.log(new TextDecoder().decode(await b.recv(10))); // ping
@@ -159,7 +159,7 @@ function pyRepr(value: unknown, bytes = false): string {
  *
  * @example
  * ```ts
- * import { create_connection, create_server } from "../mod.ts";
+ * import { create_connection, create_server } from "@pysocket/socket";
  * using server = create_server(["127.0.0.1", 0]);
  * using client = await create_connection(server.getsockname() as [string, number], 5);
  * console.log(client.gettimeout()); // 5
@@ -216,7 +216,7 @@ export async function create_connection(
  *
  * @example
  * ```ts
- * import { has_dualstack_ipv6 } from "../mod.ts";
+ * import { has_dualstack_ipv6 } from "@pysocket/socket";
  * console.log(typeof has_dualstack_ipv6()); // boolean
  * ```
  */
@@ -230,7 +230,7 @@ export function has_dualstack_ipv6(): boolean {
  *
  * @example
  * ```ts
- * import { create_server } from "../mod.ts";
+ * import { create_server } from "@pysocket/socket";
  * using server = create_server(["127.0.0.1", 0], { backlog: 16 });
  * const [host, port] = server.getsockname();
  * console.log(host, port > 0); // 127.0.0.1 true
