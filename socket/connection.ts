@@ -16,12 +16,30 @@ import { splitOptions, type WaitOptions } from "../_base/wait_options.ts";
 import { pair } from "./_datagram_ops.ts";
 
 /**
- * A pair of connected sockets. `AF_UNIX` (the default) uses a Unix socket
- * in a private temporary directory (needs `--allow-read` and
- * `--allow-write` there); `AF_INET`/`AF_INET6` use loopback TCP.
- * `SOCK_DGRAM` pairs are `AF_UNIX` only, as on Linux; their paths stay in
- * the private directory until the sockets close (Deno addresses every
- * datagram by path), but neither socket shows a name.
+ * Where `socketpair()` makes its `AF_UNIX` stream pairs: one fixed path in
+ * one shared directory (mode 1777, as `/tmp`), so that the Deno flags that
+ * allow it are the same on every run and can be written down once:
+ * `--allow-read=/tmp/pysocket --allow-write=/tmp/pysocket
+ * --allow-net=unix:/tmp/pysocket/pair.sock`. The path exists only while a
+ * pair is being made.
+ *
+ * @example
+ * ```ts
+ * import { SOCKETPAIR_PATH } from "@pysocket/socket";
+ * console.log(SOCKETPAIR_PATH); // /tmp/pysocket/pair.sock
+ * ```
+ */
+export const SOCKETPAIR_PATH = "/tmp/pysocket/pair.sock";
+const PAIR_DIR = SOCKETPAIR_PATH.slice(0, SOCKETPAIR_PATH.lastIndexOf("/"));
+
+/**
+ * A pair of connected sockets. `AF_UNIX` (the default) stream pairs are
+ * made through {@link SOCKETPAIR_PATH} (on Deno: `--allow-read` and
+ * `--allow-write` for `/tmp/pysocket`, `--allow-net` for the path; a
+ * missing one gives `EACCES` naming all three); `AF_INET`/`AF_INET6` use
+ * loopback TCP. `SOCK_DGRAM` pairs are `AF_UNIX` only, as on Linux; their
+ * paths stay in a private temporary directory until the sockets close
+ * (Deno addresses every datagram by path), but neither socket shows a name.
  *
  * @example
  * ```ts
@@ -49,26 +67,15 @@ export async function socketpair(
       "Operation not supported: socketpair makes SOCK_STREAM pairs, and SOCK_DGRAM pairs of AF_UNIX",
     );
   }
-  let dir: string | null = null;
+  if (family === C.AF_UNIX) return await unixStreamPair(proto);
   const listener = new Socket(family, type, proto);
   try {
-    if (family === C.AF_UNIX) {
-      dir = privateDir();
-      listener.bind(`${dir}/pair.sock`);
-    } else {
-      listener.bind([family === C.AF_INET6 ? "::1" : "127.0.0.1", 0]);
-    }
+    listener.bind([family === C.AF_INET6 ? "::1" : "127.0.0.1", 0]);
     listener.listen(1);
     const a = new Socket(family, type, proto);
     try {
       await a.connect(listener.getsockname());
       const [b] = await listener.accept();
-      if (family === C.AF_UNIX) {
-        // Linux's socketpair() sockets have no names; the path used to
-        // make this pair is gone once it returns.
-        lookupFd(a.fileno()).unnamed = true;
-        lookupFd(b.fileno()).unnamed = true;
-      }
       return [a, b];
     } catch (e) {
       a.close();
@@ -76,10 +83,129 @@ export async function socketpair(
     }
   } finally {
     await listener[Symbol.asyncDispose]();
-    if (dir !== null) {
-      runtime.removeSync(`${dir}/pair.sock`);
-      runtime.removeSync(dir);
+  }
+}
+
+// Pairs of this process are made one at a time (they share the path).
+let pairing: Promise<unknown> = Promise.resolve();
+// How long a pair waits for another process's pair to free the path.
+const PAIR_WAIT_MS = 5000;
+// The bytes a pair's client sends first, to know its own connection from
+// another process's probe of the path.
+const TOKEN_BYTES = 16;
+
+function unixStreamPair(proto: number): Promise<[Socket, Socket]> {
+  const made = pairing.then(() => makeUnixStreamPair(proto));
+  pairing = made.catch(() => {});
+  return made;
+}
+
+// On Deno: the three flags, named at once, when any is missing.
+function checkPairPermissions(): void {
+  if (!runtime.capabilities.permissionFlags) return;
+  const missing: string[] = [];
+  if (runtime.permissionState({ name: "read", path: PAIR_DIR }) !== "granted") {
+    missing.push(`--allow-read=${PAIR_DIR}`);
+  }
+  if (
+    runtime.permissionState({ name: "write", path: PAIR_DIR }) !== "granted"
+  ) {
+    missing.push(`--allow-write=${PAIR_DIR}`);
+  }
+  if (
+    runtime.permissionState({
+      name: "net",
+      host: `unix:${SOCKETPAIR_PATH}`,
+    }) !==
+      "granted"
+  ) {
+    missing.push(`--allow-net=unix:${SOCKETPAIR_PATH}`);
+  }
+  if (missing.length > 0) {
+    throw osError(
+      errno.EACCES,
+      `Permission denied: run Deno with ${missing.join(" ")}`,
+    );
+  }
+}
+
+async function makeUnixStreamPair(proto: number): Promise<[Socket, Socket]> {
+  checkPairPermissions();
+  try {
+    runtime.sharedDirSync(PAIR_DIR);
+  } catch (e) {
+    throw fromRuntimeError(e);
+  }
+  const until = performance.now() + PAIR_WAIT_MS;
+  for (;;) {
+    const listener = new Socket(C.AF_UNIX, C.SOCK_STREAM, proto);
+    try {
+      listener.bind(SOCKETPAIR_PATH);
+    } catch (e) {
+      listener.close();
+      if (!(e instanceof error) || e.errno !== errno.EADDRINUSE) throw e;
+      // Another pair is being made (this process's other copy of pysocket,
+      // or another process), or one left its path behind when it died.
+      if (await isStale(SOCKETPAIR_PATH)) runtime.removeSync(SOCKETPAIR_PATH);
+      else if (performance.now() > until) throw e;
+      else await new Promise((r) => setTimeout(r, 5));
+      continue;
     }
+    try {
+      listener.listen(1);
+      return await connectPair(listener, proto);
+    } finally {
+      await listener[Symbol.asyncDispose]();
+      runtime.removeSync(SOCKETPAIR_PATH);
+    }
+  }
+}
+
+// Whether nothing listens on `path` any more (a connect is refused).
+async function isStale(path: string): Promise<boolean> {
+  await using probe = new Socket(C.AF_UNIX, C.SOCK_STREAM);
+  probe.settimeout(1);
+  try {
+    await probe.connect(path);
+    return false;
+  } catch (e) {
+    return e instanceof error && e.errno === errno.ECONNREFUSED;
+  }
+}
+
+async function connectPair(
+  listener: Socket,
+  proto: number,
+): Promise<[Socket, Socket]> {
+  const token = crypto.getRandomValues(new Uint8Array(TOKEN_BYTES));
+  const a = new Socket(C.AF_UNIX, C.SOCK_STREAM, proto);
+  try {
+    await a.connect(SOCKETPAIR_PATH);
+    await a.sendall(token);
+    for (;;) {
+      const [b] = await listener.accept();
+      const timeout = b.gettimeout();
+      b.settimeout(1);
+      let got: Uint8Array;
+      try {
+        got = await b.recv(TOKEN_BYTES, C.MSG_WAITALL);
+      } catch {
+        got = new Uint8Array();
+      }
+      if (got.length === TOKEN_BYTES && got.every((v, i) => v === token[i])) {
+        b.settimeout(timeout);
+        // Linux's socketpair() sockets have no names; the path used to
+        // make this pair is gone once it returns.
+        lookupFd(a.fileno()).unnamed = true;
+        lookupFd(b.fileno()).unnamed = true;
+        return [a, b];
+      }
+      // Another process's probe of the path: not this pair's client.
+      b.close();
+    }
+  } catch (e) {
+    a.close();
+    throw e;
   }
 }
 

@@ -47,6 +47,11 @@ const SKIPS: readonly Skip[] = [
       "Deno permissions: runs `deno run` without --allow-net; Node.js has no permission flags for sockets",
   },
   {
+    file: "socket/permission_flags_test.js",
+    reason:
+      "Deno permissions: runs `deno run` with no permission, then with the flags the messages name; Node.js has no permission flags for sockets",
+  },
+  {
     file: "dns/permissions_test.js",
     reason:
       "Deno permissions: runs `deno run` without --allow-read/--allow-sys; Node.js grants these",
