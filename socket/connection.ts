@@ -154,9 +154,18 @@ async function makeUnixStreamPair(proto: number): Promise<[Socket, Socket]> {
     try {
       listener.listen(1);
       return await connectPair(listener, proto);
+    } catch (e) {
+      // Another process took the path for stale in the moment between
+      // this bind and the connect (and removed it): make the pair again.
+      const gone = e instanceof error &&
+        (e.errno === errno.ENOENT || e.errno === errno.ECONNREFUSED);
+      if (!gone || performance.now() > until) throw e;
     } finally {
-      await listener[Symbol.asyncDispose]();
+      // The path goes before the listener closes: a path with no listener
+      // behind it is then one left by a process that died, which the
+      // next pair may remove (see above).
       runtime.removeSync(SOCKETPAIR_PATH);
+      await listener[Symbol.asyncDispose]();
     }
   }
 }

@@ -52,6 +52,12 @@ const SKIPS: readonly Skip[] = [
       "Deno permissions: runs `deno run` with no permission, then with the flags the messages name; Node.js has no permission flags for sockets",
   },
   {
+    file: "socket/socketpair_path_test.js",
+    name: /three processes/,
+    reason:
+      "runs `deno run` children (the pairs of other processes); the other tests of the file run",
+  },
+  {
     file: "dns/permissions_test.js",
     reason:
       "Deno permissions: runs `deno run` without --allow-read/--allow-sys; Node.js grants these",
