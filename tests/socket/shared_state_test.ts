@@ -16,7 +16,7 @@ import * as select from "../../select/mod.ts";
 // loaded from there, as a second install would be. Under the npm build's
 // tests the copy is of the built ES modules.
 const built = !import.meta.url.endsWith(".ts");
-const root = new URL(built ? "../../esm/" : "../../", import.meta.url);
+const root = new URL(built ? "../../../esm/" : "../../", import.meta.url);
 const copy = fs.mkdtempSync(path.join(os.tmpdir(), "pysocket-copy-"));
 for (
   const name of ["mod", "_base", "_runtime", "addr", "dns", "socket", "select"]
