@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import * as socket from "./mod.ts";
+ * import * as socket from "@pysocket/socket";
  * console.log(socket.inet_ntoa(socket.inet_aton("127.1"))); // 127.0.0.1
  * ```
  *

@@ -10,7 +10,7 @@
  *
  * @example
  * ```ts
- * import { type ErrnoName, errno } from "./errors.ts";
+ * import { type ErrnoName, errno } from "@pysocket/socket";
  * const name: ErrnoName = "ECONNREFUSED";
  * console.log(errno[name]); // 111
  * ```

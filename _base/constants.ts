@@ -17,7 +17,7 @@
  *
  * @example Reading an address family and its name
  * ```ts
- * import { AddressFamily, AF_INET6, SOCK_STREAM } from "./constants.ts";
+ * import { AddressFamily, AF_INET6, SOCK_STREAM } from "@pysocket/socket";
  *
  * const family = AF_INET6;
  * console.log(AddressFamily[family], SOCK_STREAM); // "AF_INET6" 1
@@ -50,6 +50,13 @@ export type FamilyInet = number & { readonly __family: "AF_INET" };
 export type FamilyInet6 = number & { readonly __family: "AF_INET6" };
 /** The type of `AF_UNIX` (addresses are paths). */
 export type FamilyUnix = number & { readonly __family: "AF_UNIX" };
+/**
+ * The type of `SOCK_STREAM`: a number that also tells the type checker that
+ * iterating a socket of this type gives chunks of bytes.
+ */
+export type KindStream = number & { readonly __kind: "SOCK_STREAM" };
+/** The type of `SOCK_DGRAM` (iterating gives `[data, address]` pairs). */
+export type KindDgram = number & { readonly __kind: "SOCK_DGRAM" };
 
 /** Which column of a `Row` holds this host's values. */
 const column: 0 | 1 | 2 = os === "darwin"
@@ -192,9 +199,13 @@ const SOCK_ROWS = {
 } as const satisfies Readonly<Record<string, Row>>;
 
 /** Socket type: reliable, ordered byte stream (TCP). */
-export const SOCK_STREAM: number = valueOf(SOCK_ROWS.SOCK_STREAM);
+export const SOCK_STREAM: KindStream = valueOf(
+  SOCK_ROWS.SOCK_STREAM,
+) as KindStream;
 /** Socket type: datagrams (UDP). */
-export const SOCK_DGRAM: number = valueOf(SOCK_ROWS.SOCK_DGRAM);
+export const SOCK_DGRAM: KindDgram = valueOf(
+  SOCK_ROWS.SOCK_DGRAM,
+) as KindDgram;
 /** Socket type: raw protocol access. */
 export const SOCK_RAW: number = valueOf(SOCK_ROWS.SOCK_RAW);
 /** Socket type: reliably delivered messages. */

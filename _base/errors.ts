@@ -17,7 +17,7 @@ export type { ErrnoName };
  *
  * @example
  * ```ts
- * import { errno } from "./errors.ts";
+ * import { errno } from "@pysocket/socket";
  * console.log(errno.ECONNREFUSED); // 111
  * ```
  */
@@ -99,6 +99,14 @@ function describe(
   return table[code] ?? `Unknown ${kind} ${code}`;
 }
 
+// The Python class names an error of this package was made as, the class
+// itself first: what `instanceof` reads for an error made by another copy
+// of pysocket in the same process (see _base/state.ts), whose classes are
+// other objects with the same names.
+const LINEAGE: unique symbol = Symbol.for("pysocket.error.lineage.v1");
+// This copy's classes; filled below, once they exist.
+const OWN_CLASSES = new Set<unknown>();
+
 /**
  * Python's `OSError`, the class of every socket and address error.
  *
@@ -108,7 +116,7 @@ function describe(
  *
  * @example
  * ```ts
- * import { error } from "./errors.ts";
+ * import { error } from "@pysocket/socket";
  * const e = new error(111);
  * console.log(e.message); // [Errno 111] Connection refused
  * console.log(e.errno, e.strerror); // 111 Connection refused
@@ -145,6 +153,15 @@ export class error extends Error {
     this.errno = numbered ? code : null;
     this.strerror = text;
     this.name = new.target.pythonName;
+    const lineage: string[] = [];
+    for (
+      let c: unknown = new.target;
+      typeof c === "function" && c !== Error;
+      c = Object.getPrototypeOf(c)
+    ) {
+      if (OWN_CLASSES.has(c)) lineage.push((c as typeof error).pythonName);
+    }
+    Object.defineProperty(this, LINEAGE, { value: lineage });
     if (code === ERRNO.EMFILE || code === ERRNO.ENFILE) {
       // Formatting stack frames can need a free descriptor (Deno reads
       // source maps from disk and panics when it cannot): the error that
@@ -176,6 +193,26 @@ export class error extends Error {
   static get codeless(): string {
     return "UNKNOWN";
   }
+
+  /**
+   * `instanceof`, which also knows errors made by another copy of pysocket
+   * in the process (the ES module and CommonJS builds, two installs): for
+   * this package's own classes, an error whose Python class is this one or
+   * a subclass of it. A subclass of yours compares as usual.
+   */
+  static override [Symbol.hasInstance]<
+    C extends abstract new (...args: never[]) => unknown,
+  >(
+    this: C,
+    value: unknown,
+  ): value is InstanceType<C> {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    if (!OWN_CLASSES.has(this)) return false;
+    if (typeof value !== "object" || value === null) return false;
+    const lineage = (value as { [LINEAGE]?: unknown })[LINEAGE];
+    return Array.isArray(lineage) &&
+      lineage.includes((this as unknown as typeof error).pythonName);
+  }
 }
 
 /**
@@ -183,7 +220,7 @@ export class error extends Error {
  *
  * @example
  * ```ts
- * import { error, OSError } from "./errors.ts";
+ * import { error, OSError } from "@pysocket/socket";
  * console.log(OSError === error); // true
  * ```
  */
@@ -195,7 +232,7 @@ export const OSError: typeof error = error;
  *
  * @example
  * ```ts
- * import { herror } from "./errors.ts";
+ * import { herror } from "@pysocket/socket";
  * console.log(new herror(1).message); // [Errno 1] Unknown host
  * ```
  */
@@ -222,7 +259,7 @@ export class herror extends error {
  *
  * @example
  * ```ts
- * import { gaierror } from "./errors.ts";
+ * import { gaierror } from "@pysocket/socket";
  * console.log(new gaierror(-2).message); // [Errno -2] Name or service not known
  * ```
  */
@@ -249,7 +286,7 @@ export class gaierror extends error {
  *
  * @example
  * ```ts
- * import { timeout } from "./errors.ts";
+ * import { timeout } from "@pysocket/socket";
  * console.log(new timeout("timed out").message); // timed out
  * ```
  */
@@ -270,7 +307,7 @@ export class timeout extends error {
  *
  * @example
  * ```ts
- * import { timeout, TimeoutError } from "./errors.ts";
+ * import { timeout, TimeoutError } from "@pysocket/socket";
  * console.log(TimeoutError === timeout); // true
  * ```
  */
@@ -281,7 +318,7 @@ export const TimeoutError: typeof timeout = timeout;
  *
  * @example
  * ```ts
- * import { BlockingIOError, error } from "./errors.ts";
+ * import { BlockingIOError, error } from "@pysocket/socket";
  * console.log(new BlockingIOError(11) instanceof error); // true
  * ```
  */
@@ -297,7 +334,7 @@ export class BlockingIOError extends error {
  *
  * @example
  * ```ts
- * import { ConnectionError, ConnectionResetError } from "./errors.ts";
+ * import { ConnectionError, ConnectionResetError } from "@pysocket/socket";
  * console.log(new ConnectionResetError(104) instanceof ConnectionError); // true
  * ```
  */
@@ -313,7 +350,7 @@ export class ConnectionError extends error {
  *
  * @example
  * ```ts
- * import { BrokenPipeError } from "./errors.ts";
+ * import { BrokenPipeError } from "@pysocket/socket";
  * console.log(new BrokenPipeError(32).message); // [Errno 32] Broken pipe
  * ```
  */
@@ -329,7 +366,7 @@ export class BrokenPipeError extends ConnectionError {
  *
  * @example
  * ```ts
- * import { ConnectionAbortedError } from "./errors.ts";
+ * import { ConnectionAbortedError } from "@pysocket/socket";
  * console.log(new ConnectionAbortedError(103).errno); // 103
  * ```
  */
@@ -345,7 +382,7 @@ export class ConnectionAbortedError extends ConnectionError {
  *
  * @example
  * ```ts
- * import { ConnectionRefusedError } from "./errors.ts";
+ * import { ConnectionRefusedError } from "@pysocket/socket";
  * console.log(new ConnectionRefusedError(111).message); // [Errno 111] Connection refused
  * ```
  */
@@ -361,7 +398,7 @@ export class ConnectionRefusedError extends ConnectionError {
  *
  * @example
  * ```ts
- * import { ConnectionResetError } from "./errors.ts";
+ * import { ConnectionResetError } from "@pysocket/socket";
  * console.log(new ConnectionResetError(104).message); // [Errno 104] Connection reset by peer
  * ```
  */
@@ -377,7 +414,7 @@ export class ConnectionResetError extends ConnectionError {
  *
  * @example
  * ```ts
- * import { FileNotFoundError } from "./errors.ts";
+ * import { FileNotFoundError } from "@pysocket/socket";
  * console.log(new FileNotFoundError(2).message); // [Errno 2] No such file or directory
  * ```
  */
@@ -393,7 +430,7 @@ export class FileNotFoundError extends error {
  *
  * @example
  * ```ts
- * import { PermissionError } from "./errors.ts";
+ * import { PermissionError } from "@pysocket/socket";
  * console.log(new PermissionError(13).message); // [Errno 13] Permission denied
  * ```
  */
@@ -511,3 +548,20 @@ export function fromRuntimeError(e: unknown): Error {
   }
   return new error(String(e));
 }
+
+for (
+  const c of [
+    error,
+    herror,
+    gaierror,
+    timeout,
+    BlockingIOError,
+    ConnectionError,
+    BrokenPipeError,
+    ConnectionAbortedError,
+    ConnectionRefusedError,
+    ConnectionResetError,
+    FileNotFoundError,
+    PermissionError,
+  ]
+) OWN_CLASSES.add(c);

@@ -5,6 +5,7 @@
 
 import type { ErrnoName } from "../_base/errors.ts";
 import { RuntimeError } from "./error.ts";
+import { checkShared } from "./_files.ts";
 import { answeredByDeno } from "./_deno_resolver.ts";
 import type {
   Capabilities,
@@ -316,6 +317,27 @@ function makeTempDirSync(): string {
   );
 }
 
+/** See `Runtime.sharedDirSync`. */
+function sharedDirSync(path: string): void {
+  attempt("mkdir", () => {
+    let info: Deno.FileInfo;
+    try {
+      info = Deno.statSync(path);
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
+      try {
+        Deno.mkdirSync(path);
+        // Not through mkdir's mode, which the umask narrows.
+        Deno.chmodSync(path, 0o1777);
+      } catch (e) {
+        if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+      }
+      info = Deno.statSync(path);
+    }
+    checkShared(path, info.isDirectory, info.mode);
+  });
+}
+
 /** Removes a file or an empty directory, ignoring errors. */
 function removeSync(path: string): void {
   try {
@@ -577,5 +599,6 @@ export const runtime: Runtime = {
   pathKind,
   readDirSync,
   makeTempDirSync,
+  sharedDirSync,
   removeSync,
 } satisfies Runtime;

@@ -6,6 +6,7 @@
 // RuntimeError's code, Node's error its cause.
 
 import { RuntimeError } from "./error.ts";
+import { checkShared } from "./_files.ts";
 import type {
   Capabilities,
   ConnectOptions,
@@ -1219,6 +1220,27 @@ function makeTempDirSync(): string {
   );
 }
 
+/** See `Runtime.sharedDirSync`. */
+function sharedDirSync(dir: string): void {
+  attempt("mkdir", () => {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(dir);
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== "ENOENT") throw e;
+      try {
+        fs.mkdirSync(dir);
+        // Not through mkdir's mode, which the umask narrows.
+        fs.chmodSync(dir, 0o1777);
+      } catch (e) {
+        if ((e as { code?: unknown }).code !== "EEXIST") throw e;
+      }
+      st = fs.statSync(dir);
+    }
+    checkShared(dir, st.isDirectory(), st.mode);
+  });
+}
+
 /** Removes a file or an empty directory, ignoring errors. */
 function removeSync(path: string): void {
   try {
@@ -1422,5 +1444,6 @@ export const runtime: Runtime = {
   pathKind,
   readDirSync,
   makeTempDirSync,
+  sharedDirSync,
   removeSync,
 } satisfies Runtime;

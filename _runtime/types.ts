@@ -123,6 +123,7 @@ export type PermissionState = "granted" | "prompt" | "denied";
 /** A permission to ask about, in Deno's terms. */
 export type PermissionQuery =
   | { readonly name: "read"; readonly path?: string }
+  | { readonly name: "write"; readonly path?: string }
   | { readonly name: "net"; readonly host?: string }
   | { readonly name: "sys"; readonly kind?: "hostname" | "networkInterfaces" }
   | { readonly name: "env"; readonly variable?: string }
@@ -244,6 +245,13 @@ export interface Runtime {
   readDirSync(path: string): string[] | null;
   /** A new private temporary directory. */
   makeTempDirSync(): string;
+  /**
+   * Makes `path` (whose parent exists) a directory where every user may
+   * create entries and none may remove another's (mode 1777, as `/tmp`),
+   * unless it is there already. Throws `EACCES` for one that others may
+   * write to without the sticky bit, or that is not a directory.
+   */
+  sharedDirSync(path: string): void;
   /** Removes a file or an empty directory, ignoring errors. */
   removeSync(path: string): void;
 }

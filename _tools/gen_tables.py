@@ -134,6 +134,13 @@ export type FamilyInet = number & { readonly __family: "AF_INET" };
 export type FamilyInet6 = number & { readonly __family: "AF_INET6" };
 /** The type of `AF_UNIX` (addresses are paths). */
 export type FamilyUnix = number & { readonly __family: "AF_UNIX" };
+/**
+ * The type of `SOCK_STREAM`: a number that also tells the type checker that
+ * iterating a socket of this type gives chunks of bytes.
+ */
+export type KindStream = number & { readonly __kind: "SOCK_STREAM" };
+/** The type of `SOCK_DGRAM` (iterating gives `[data, address]` pairs). */
+export type KindDgram = number & { readonly __kind: "SOCK_DGRAM" };
 
 /** Which column of a `Row` holds this host's values. */
 const column: 0 | 1 | 2 = os === "darwin"
@@ -240,8 +247,15 @@ def linux_value(name):
     return int(getattr(socket, name))
 
 
-# Families whose constant carries its address type (see CONSTANTS_HEAD).
-BRANDED = {"AF_INET": "FamilyInet", "AF_INET6": "FamilyInet6", "AF_UNIX": "FamilyUnix"}
+# Families and kinds whose constant carries its address or item type (see
+# CONSTANTS_HEAD).
+BRANDED = {
+    "AF_INET": "FamilyInet",
+    "AF_INET6": "FamilyInet6",
+    "AF_UNIX": "FamilyUnix",
+    "SOCK_STREAM": "KindStream",
+    "SOCK_DGRAM": "KindDgram",
+}
 
 
 def constants_table(data):

@@ -71,7 +71,7 @@ function swap32(x: number): number {
  *
  * @example
  * ```ts
- * import { htons } from "./mod.ts";
+ * import { htons } from "@pysocket/socket";
  * console.log(htons(0x1234).toString(16)); // 3412 (on a little-endian host)
  * ```
  *
@@ -90,7 +90,7 @@ export function htons(x: number): number {
  *
  * @example
  * ```ts
- * import { ntohs } from "./mod.ts";
+ * import { ntohs } from "@pysocket/socket";
  * console.log(ntohs(0x3412).toString(16)); // 1234 (on a little-endian host)
  * ```
  *
@@ -111,7 +111,7 @@ export function ntohs(x: number): number {
  *
  * @example
  * ```ts
- * import { htonl } from "./mod.ts";
+ * import { htonl } from "@pysocket/socket";
  * console.log(htonl(1)); // 16777216 (on a little-endian host)
  * ```
  *
@@ -130,7 +130,7 @@ export function htonl(x: number): number {
  *
  * @example
  * ```ts
- * import { ntohl } from "./mod.ts";
+ * import { ntohl } from "@pysocket/socket";
  * console.log(ntohl(16777216)); // 1 (on a little-endian host)
  * ```
  *

@@ -132,7 +132,7 @@ export function atonExactValue(s: string): number {
  *
  * @example
  * ```ts
- * import { inet_aton } from "./mod.ts";
+ * import { inet_aton } from "@pysocket/socket";
  * console.log(inet_aton("127.1")); // Uint8Array(4) [ 127, 0, 0, 1 ]
  * console.log(inet_aton("0x7f.1")); // Uint8Array(4) [ 127, 0, 0, 1 ]
  * ```
@@ -167,7 +167,7 @@ export function inet_aton(s: string): Uint8Array {
  *
  * @example
  * ```ts
- * import { inet_ntoa } from "./mod.ts";
+ * import { inet_ntoa } from "@pysocket/socket";
  * console.log(inet_ntoa(new Uint8Array([192, 168, 1, 1]))); // 192.168.1.1
  * ```
  *
@@ -350,7 +350,7 @@ export function ptonOrNull(family: number, s: string): Uint8Array | null {
  *
  * @example
  * ```ts
- * import { inet_pton } from "./mod.ts";
+ * import { inet_pton } from "@pysocket/socket";
  * console.log(inet_pton(2, "10.0.0.1")); // Uint8Array(4) [ 10, 0, 0, 1 ]
  * console.log(inet_pton(10, "::ffff:1.2.3.4").length); // 16
  * ```
@@ -395,7 +395,7 @@ export function inet_pton(family: number, s: string): Uint8Array {
  *
  * @example
  * ```ts
- * import { inet_ntop, inet_pton } from "./mod.ts";
+ * import { inet_ntop, inet_pton } from "@pysocket/socket";
  * console.log(inet_ntop(10, inet_pton(10, "2001:DB8:0:0:0:0:0:1"))); // 2001:db8::1
  * console.log(inet_ntop(2, new Uint8Array([127, 0, 0, 1]))); // 127.0.0.1
  * ```

@@ -4,7 +4,7 @@
  *
  * @example
  * ```ts
- * import { inet_aton, inet_ntoa } from "./mod.ts";
+ * import { inet_aton, inet_ntoa } from "@pysocket/socket";
  * console.log(inet_ntoa(inet_aton("10.1"))); // 10.0.0.1
  * ```
  *

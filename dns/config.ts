@@ -6,6 +6,7 @@
  * @module
  */
 
+import { shared } from "../_base/state.ts";
 import { runtime } from "../_runtime/runtime.ts";
 import { isIPv4, isIPv6 } from "../addr/sockaddr.ts";
 import { fieldsOf, linesOf, ParsedFile } from "./_cache.ts";
@@ -122,8 +123,12 @@ export function parseResolvConf(text: string | null): ResolvConf {
 
 const resolvConfFile = new ParsedFile<ResolvConf>(parseResolvConf);
 
-let overrides: ResolverOptions = {};
-let generation = 0;
+// set_resolver's settings, shared by every copy of the package (see
+// _base/state.ts).
+const state = shared("resolver", () => ({
+  overrides: {} as ResolverOptions,
+  generation: 0,
+}));
 
 function checkString(v: unknown, what: string): string {
   if (typeof v !== "string") {
@@ -154,7 +159,7 @@ function checkNumber(
  *
  * @example
  * ```ts
- * import { gethostbyname, reset_resolver, set_resolver } from "./mod.ts";
+ * import { gethostbyname, reset_resolver, set_resolver } from "@pysocket/socket";
  * set_resolver({ hostsFile: null, nameServer: { ipAddr: "127.0.0.1", port: 5353 } });
  * // gethostbyname("www.example") now asks 127.0.0.1:5353 only.
  * reset_resolver();
@@ -167,7 +172,7 @@ export function set_resolver(options: ResolverOptions): void {
   if (typeof options !== "object" || options === null) {
     throw new TypeError("set_resolver() argument must be an object");
   }
-  const next: Record<string, unknown> = { ...overrides };
+  const next: Record<string, unknown> = { ...state.overrides };
   if ("nameServer" in options && options.nameServer !== undefined) {
     const ns = options.nameServer;
     if (ns === null) {
@@ -214,8 +219,8 @@ export function set_resolver(options: ResolverOptions): void {
   if (options.attempts !== undefined) {
     next.attempts = checkNumber(options.attempts, "attempts", 1, 5);
   }
-  overrides = next as ResolverOptions;
-  generation++;
+  state.overrides = next as ResolverOptions;
+  state.generation++;
 }
 
 /**
@@ -224,14 +229,14 @@ export function set_resolver(options: ResolverOptions): void {
  *
  * @example
  * ```ts
- * import { reset_resolver, set_resolver } from "./mod.ts";
+ * import { reset_resolver, set_resolver } from "@pysocket/socket";
  * set_resolver({ hostsFile: null });
  * reset_resolver();
  * ```
  */
 export function reset_resolver(): void {
-  overrides = {};
-  generation++;
+  state.overrides = {};
+  state.generation++;
 }
 
 function domainOfHostname(): string[] {
@@ -251,7 +256,7 @@ function domainOfHostname(): string[] {
 
 /** The settings in effect now. Internal. */
 export function resolverConfig(): ResolverConfig {
-  const o = overrides;
+  const o = state.overrides;
   const needConf = o.nameServer == null || o.search === undefined ||
     o.ndots === undefined || o.timeout === undefined ||
     o.attempts === undefined;
@@ -273,28 +278,27 @@ export function resolverConfig(): ResolverConfig {
     timeoutMs: (o.timeout ?? conf.timeout) * 1000,
     attempts: o.attempts ?? conf.attempts,
     resolvConf: DEFAULTS.resolvConf,
-    generation,
+    generation: state.generation,
   };
 }
 
 /** The services file in effect (cheap: no resolv.conf read). Internal. */
 export function servicesPath(): string {
-  return overrides.servicesFile ?? DEFAULTS.servicesFile;
+  return state.overrides.servicesFile ?? DEFAULTS.servicesFile;
 }
 
 /** The protocols file in effect. Internal. */
 export function protocolsPath(): string {
-  return overrides.protocolsFile ?? DEFAULTS.protocolsFile;
+  return state.overrides.protocolsFile ?? DEFAULTS.protocolsFile;
 }
 
 /** The hosts file in effect, or `null` when it is turned off. Internal. */
 export function hostsPath(): string | null {
-  return overrides.hostsFile === undefined
-    ? DEFAULTS.hostsFile
-    : overrides.hostsFile;
+  const hosts = state.overrides.hostsFile;
+  return hosts === undefined ? DEFAULTS.hostsFile : hosts;
 }
 
 /** A number that changes whenever the settings do. Internal. */
 export function configGeneration(): number {
-  return generation;
+  return state.generation;
 }

@@ -34,6 +34,11 @@ import {
   SOCK_STREAM,
 } from "../_base/constants.ts";
 import { cInt, hostText } from "./_args.ts";
+import {
+  raceSignal,
+  splitOptions,
+  type WaitOptions,
+} from "../_base/wait_options.ts";
 import { seenFamilies } from "./_addrconfig.ts";
 import { DnsError, dnsLookup } from "./dns_client.ts";
 import { hostsByName, hostsByName4, mapAll } from "./hosts.ts";
@@ -428,7 +433,7 @@ function portArg(port: unknown): string | null {
  *
  * @example
  * ```ts
- * import { AF_INET, getaddrinfo, SOCK_STREAM } from "../mod.ts";
+ * import { AF_INET, getaddrinfo, SOCK_STREAM } from "@pysocket/socket";
  * const infos = await getaddrinfo("127.0.0.1", 80, AF_INET, SOCK_STREAM);
  * console.log(infos); // [ [ 2, 1, 6, "", [ "127.0.0.1", 80 ] ] ]
  * ```
@@ -439,15 +444,49 @@ function portArg(port: unknown): string | null {
  * @param type `SOCK_STREAM`, `SOCK_DGRAM`, ... or 0 for all.
  * @param proto A protocol number or 0.
  * @param flags `AI_*` flags, or-ed.
+ * @param options `{ signal }`: an abort rejects with `signal.reason`. It
+ *   may stand in place of any optional argument before it
+ *   (`getaddrinfo(host, port, { signal })`).
  * @returns `[family, type, proto, canonname, sockaddr]` tuples.
  */
-export async function getaddrinfo(
+export function getaddrinfo(
   host: string | Uint8Array | null,
   port: string | number | Uint8Array | null,
-  family: number = 0,
-  type: number = 0,
-  proto: number = 0,
-  flags: number = 0,
+  family?: number | WaitOptions,
+  type?: number | WaitOptions,
+  proto?: number | WaitOptions,
+  flags?: number | WaitOptions,
+  options?: WaitOptions,
+): Promise<AddrInfo[]> {
+  try {
+    const [[f, t, p, fl], signal] = splitOptions([
+      family,
+      type,
+      proto,
+      flags,
+      options,
+    ]);
+    return raceSignal(
+      signal,
+      () => lookup(host, port, orZero(f), orZero(t), orZero(p), orZero(fl)),
+    );
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+// An optional argument left out is 0 (`null` is still refused, as Python's).
+function orZero(v: unknown): unknown {
+  return v === undefined ? 0 : v;
+}
+
+async function lookup(
+  host: string | Uint8Array | null,
+  port: string | number | Uint8Array | null,
+  family: unknown,
+  type: unknown,
+  proto: unknown,
+  flags: unknown,
 ): Promise<AddrInfo[]> {
   const h = host === null || host === undefined
     ? null

@@ -23,6 +23,12 @@ import {
   SOCK_DGRAM,
 } from "../_base/constants.ts";
 import { hostText } from "./_args.ts";
+import {
+  raceSignal,
+  splitOptions,
+  type WaitOptions,
+  withOptions,
+} from "../_base/wait_options.ts";
 import { isMomentaryReadError } from "./_cache.ts";
 import { DnsError, dnsLookup, dnsReverse } from "./dns_client.ts";
 import { gaiCore } from "./getaddrinfo.ts";
@@ -41,7 +47,7 @@ import {
  *
  * @example
  * ```ts
- * import { gethostname } from "./mod.ts";
+ * import { gethostname } from "@pysocket/socket";
  * console.log(gethostname()); // e.g. farnsworth.hellfly.net
  * ```
  *
@@ -122,14 +128,22 @@ function fromSockaddr(
  *
  * @example
  * ```ts
- * import { gethostbyname } from "./mod.ts";
+ * import { gethostbyname } from "@pysocket/socket";
  * console.log(await gethostbyname("localhost")); // 127.0.0.1
  * ```
  *
  * @param hostname A host name or IPv4 address.
+ * @param options `{ signal }`: an abort rejects with `signal.reason`.
  * @returns The address.
  */
-export async function gethostbyname(hostname: string): Promise<string> {
+export function gethostbyname(
+  hostname: string,
+  options?: WaitOptions,
+): Promise<string> {
+  return withOptions(options, () => byName(hostname));
+}
+
+async function byName(hostname: string): Promise<string> {
   const name = hostText(
     hostname,
     "gethostbyname() argument 1 must be str, bytes or bytearray",
@@ -173,15 +187,23 @@ async function gethostbynameR(name: string): Promise<HostEnt> {
  *
  * @example
  * ```ts
- * import { gethostbyname_ex } from "./mod.ts";
+ * import { gethostbyname_ex } from "@pysocket/socket";
  * const [name, aliases, addrs] = await gethostbyname_ex("localhost");
  * console.log(name, aliases, addrs); // localhost [] [ "127.0.0.1" ]
  * ```
  *
  * @param hostname A host name or IPv4 address.
+ * @param options `{ signal }`: an abort rejects with `signal.reason`.
  * @returns The host's names and addresses.
  */
-export async function gethostbyname_ex(
+export function gethostbyname_ex(
+  hostname: string,
+  options?: WaitOptions,
+): Promise<[string, string[], string[]]> {
+  return withOptions(options, () => byNameEx(hostname));
+}
+
+async function byNameEx(
   hostname: string,
 ): Promise<[string, string[], string[]]> {
   const name = hostText(
@@ -239,14 +261,22 @@ export async function hostByAddr(addr: Uint8Array): Promise<HostEnt> {
  *
  * @example
  * ```ts
- * import { gethostbyaddr } from "./mod.ts";
+ * import { gethostbyaddr } from "@pysocket/socket";
  * console.log(await gethostbyaddr("127.0.0.1")); // [ "localhost", [], [ "127.0.0.1" ] ]
  * ```
  *
  * @param ip_address An IPv4 or IPv6 address (or a host name).
+ * @param options `{ signal }`: an abort rejects with `signal.reason`.
  * @returns The names and the address.
  */
-export async function gethostbyaddr(
+export function gethostbyaddr(
+  ip_address: string,
+  options?: WaitOptions,
+): Promise<[string, string[], string[]]> {
+  return withOptions(options, () => byAddr(ip_address));
+}
+
+async function byAddr(
   ip_address: string,
 ): Promise<[string, string[], string[]]> {
   const name = hostText(
@@ -288,14 +318,28 @@ function pyStrip(s: string): string {
  *
  * @example
  * ```ts
- * import { getfqdn } from "./mod.ts";
+ * import { getfqdn } from "@pysocket/socket";
  * console.log(await getfqdn("127.0.0.1")); // localhost
  * ```
  *
  * @param name A host name or address; `""`, `0.0.0.0` and `::` mean this host.
+ * @param options `{ signal }`: an abort rejects with `signal.reason`; it
+ *   may stand in place of `name` (`getfqdn({ signal })`).
  * @returns The name.
  */
-export async function getfqdn(name: string = ""): Promise<string> {
+export function getfqdn(
+  name?: string | WaitOptions,
+  options?: WaitOptions,
+): Promise<string> {
+  try {
+    const [[n], signal] = splitOptions([name, options]);
+    return raceSignal(signal, () => fqdn(n === undefined ? "" : n));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+async function fqdn(name: unknown): Promise<string> {
   if (typeof name !== "string") {
     throw new TypeError(`'${typeof name}' object has no attribute 'strip'`);
   }
@@ -303,7 +347,7 @@ export async function getfqdn(name: string = ""): Promise<string> {
   if (n === "" || n === "0.0.0.0" || n === "::") n = gethostname();
   let host: [string, string[], string[]];
   try {
-    host = await gethostbyaddr(n);
+    host = await byAddr(n);
   } catch (e) {
     if (e instanceof error) return n;
     throw e;

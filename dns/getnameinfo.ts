@@ -21,6 +21,7 @@ import {
   SOCK_DGRAM,
 } from "../_base/constants.ts";
 import { cInt } from "./_args.ts";
+import { type WaitOptions, withOptions } from "../_base/wait_options.ts";
 import { configGeneration } from "./config.ts";
 import { gaiCore } from "./getaddrinfo.ts";
 import { hostByAddr } from "./gethost.ts";
@@ -74,15 +75,24 @@ async function localDomain(): Promise<string | null> {
  *
  * @example
  * ```ts
- * import { getnameinfo, NI_NUMERICHOST } from "../mod.ts";
+ * import { getnameinfo, NI_NUMERICHOST } from "@pysocket/socket";
  * console.log(await getnameinfo(["127.0.0.1", 80], NI_NUMERICHOST)); // [ "127.0.0.1", "http" ]
  * ```
  *
  * @param sockaddr `[host, port]` or `[host, port, flowinfo, scope_id]`; host numeric.
  * @param flags `NI_*` flags, or-ed.
+ * @param options `{ signal }`: an abort rejects with `signal.reason`.
  * @returns `[host, port]`.
  */
-export async function getnameinfo(
+export function getnameinfo(
+  sockaddr: [string, number] | [string, number, number?, number?],
+  flags: number,
+  options?: WaitOptions,
+): Promise<[string, string]> {
+  return withOptions(options, () => nameInfo(sockaddr, flags));
+}
+
+async function nameInfo(
   sockaddr: [string, number] | [string, number, number?, number?],
   flags: number,
 ): Promise<[string, string]> {

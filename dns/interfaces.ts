@@ -20,7 +20,7 @@ const SYS_NET = "/sys/class/net";
  *
  * @example
  * ```ts
- * import { has_ipv6 } from "./mod.ts";
+ * import { has_ipv6 } from "@pysocket/socket";
  * console.log(has_ipv6); // true
  * ```
  */
@@ -46,7 +46,7 @@ function interfaceTable(): [number, string][] {
  *
  * @example
  * ```ts
- * import { if_nameindex } from "./mod.ts";
+ * import { if_nameindex } from "@pysocket/socket";
  * console.log(if_nameindex()[0]); // [ 1, "lo" ]
  * ```
  *
@@ -62,7 +62,7 @@ export function if_nameindex(): [number, string][] {
  *
  * @example
  * ```ts
- * import { if_nametoindex } from "./mod.ts";
+ * import { if_nametoindex } from "@pysocket/socket";
  * console.log(if_nametoindex("lo")); // 1
  * ```
  *
@@ -83,7 +83,7 @@ export function if_nametoindex(if_name: string): number {
  *
  * @example
  * ```ts
- * import { if_indextoname } from "./mod.ts";
+ * import { if_indextoname } from "@pysocket/socket";
  * console.log(if_indextoname(1)); // lo
  * ```
  *

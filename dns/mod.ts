@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { getaddrinfo, getservbyname } from "./mod.ts";
+ * import { getaddrinfo, getservbyname } from "@pysocket/socket";
  * console.log(getservbyname("http", "tcp")); // 80
  * console.log((await getaddrinfo("localhost", "http")).length > 0); // true
  * ```
@@ -34,6 +34,7 @@ export {
   getaddrinfo,
 } from "./getaddrinfo.ts";
 export { getnameinfo } from "./getnameinfo.ts";
+export type { WaitOptions } from "../_base/wait_options.ts";
 export {
   has_ipv6,
   if_indextoname,

@@ -126,7 +126,7 @@ export function protocolTable(): ProtocolTable {
  *
  * @example
  * ```ts
- * import { getprotobyname } from "./mod.ts";
+ * import { getprotobyname } from "@pysocket/socket";
  * console.log(getprotobyname("udp")); // 17
  * ```
  *

@@ -175,7 +175,7 @@ export function lookupService(
  *
  * @example
  * ```ts
- * import { getservbyname } from "./mod.ts";
+ * import { getservbyname } from "@pysocket/socket";
  * console.log(getservbyname("http", "tcp")); // 80
  * console.log(getservbyname("domain")); // 53
  * ```
@@ -208,7 +208,7 @@ export function getservbyname(
  *
  * @example
  * ```ts
- * import { getservbyport } from "./mod.ts";
+ * import { getservbyport } from "@pysocket/socket";
  * console.log(getservbyport(443, "tcp")); // https
  * ```
  *

@@ -2,7 +2,7 @@
 // tutorial's socket_address_packing.py does.
 //
 //   npx -y deno@2.9.6 run examples/address_packing.ts [address ...]
-import * as socket from "../mod.ts";
+import * as socket from "@pysocket/socket";
 
 function hexlify(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");

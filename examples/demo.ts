@@ -1,6 +1,6 @@
 // The echo server and client of the seed, talking on an ephemeral loopback
 // port in one process. `deno task demo` runs this.
-import * as socket from "../mod.ts";
+import * as socket from "@pysocket/socket";
 import { serve } from "./echo_server.ts";
 import { talk } from "./echo_client.ts";
 

@@ -1,7 +1,7 @@
 // Echo client program: the seed's example, ported line by line.
 //
 //   deno run --allow-net examples/echo_client.ts [host] [port]
-import * as socket from "../mod.ts";
+import * as socket from "@pysocket/socket";
 
 /** Connects, sends a greeting, and prints what comes back. */
 export async function talk(

@@ -4,7 +4,7 @@
 //
 // The seed binds to "" (every interface); this port defaults to loopback.
 // Pass "" as the host to listen on every interface as the seed does.
-import * as socket from "../mod.ts";
+import * as socket from "@pysocket/socket";
 
 /** Accepts one connection on `s` and echoes it until the client closes. */
 export async function serve(

@@ -3,7 +3,7 @@
 // Run: npx -y deno@2.9.6 run --allow-read --allow-sys examples/getaddrinfo.ts [host [service]]
 // The default host, localhost, is answered by the hosts file; other names
 // given on the command line may be looked up in DNS.
-import * as socket from "../mod.ts";
+import * as socket from "@pysocket/socket";
 
 function getConstants(prefix: string): Map<number, string> {
   const out = new Map<number, string>();

@@ -2,7 +2,7 @@
 // family, socket type, protocol and AI_CANONNAME.
 // Run: npx -y deno@2.9.6 run --allow-read --allow-sys examples/getaddrinfo_extra_args.ts [host]
 // By default this host's own name when the hosts file has it, else localhost.
-import * as socket from "../mod.ts";
+import * as socket from "@pysocket/socket";
 
 function inHostsFile(name: string): boolean {
   try {

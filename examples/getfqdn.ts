@@ -1,7 +1,7 @@
 // The tutorial's socket_getfqdn.py: fully qualified names.
 // Run: npx -y deno@2.9.6 run --allow-read --allow-sys examples/getfqdn.ts [host...]
 // Without arguments only names from the hosts file and numbers are looked up.
-import * as socket from "../mod.ts";
+import * as socket from "@pysocket/socket";
 
 function inHostsFile(name: string): boolean {
   try {

@@ -2,7 +2,7 @@
 // Run: npx -y deno@2.9.6 run --allow-read examples/gethostbyaddr.ts [address]
 // The default, 127.0.0.1, is answered by the hosts file; an address that is
 // not in it is looked up in DNS (PTR).
-import * as socket from "../mod.ts";
+import * as socket from "@pysocket/socket";
 
 function pyList(items: string[]): string {
   return `[${items.map((s) => `'${s}'`).join(", ")}]`;

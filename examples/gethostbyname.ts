@@ -2,7 +2,7 @@
 // Run: npx -y deno@2.9.6 run --allow-read --allow-sys examples/gethostbyname.ts [host...]
 // Without arguments it looks up only names from the hosts file and numbers,
 // so nothing is asked of a DNS server; names given on the command line may be.
-import * as socket from "../mod.ts";
+import * as socket from "@pysocket/socket";
 
 /** Whether the hosts file names `name`, so that no DNS query is needed. */
 function inHostsFile(name: string): boolean {

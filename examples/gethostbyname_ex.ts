@@ -2,7 +2,7 @@
 // every IPv4 address of a host.
 // Run: npx -y deno@2.9.6 run --allow-read --allow-sys examples/gethostbyname_ex.ts [host...]
 // Without arguments only names from the hosts file and numbers are looked up.
-import * as socket from "../mod.ts";
+import * as socket from "@pysocket/socket";
 
 function inHostsFile(name: string): boolean {
   try {

@@ -1,7 +1,7 @@
 // The tutorial's socket_getprotobyname.py: protocol numbers and the
 // IPPROTO_ constants that hold them.
 // Run: npx -y deno@2.9.6 run --allow-read=/etc/protocols examples/getprotobyname.ts [name...]
-import * as socket from "../mod.ts";
+import * as socket from "@pysocket/socket";
 
 /** Values to names for the module's constants with a prefix (the last name wins, as in the tutorial's dict). */
 function getConstants(prefix: string): Map<number, string> {

@@ -1,7 +1,7 @@
 // The tutorial's socket_getservbyname.py: the port of each URL's scheme.
 // Run: npx -y deno@2.9.6 run --allow-read=/etc/services examples/getservbyname.ts [url...]
 // (Without --allow-read the built-in table of well-known services answers.)
-import * as socket from "../mod.ts";
+import * as socket from "@pysocket/socket";
 
 const URLS = Deno.args.length > 0 ? Deno.args : [
   "http://www.python.org",

@@ -1,6 +1,6 @@
 // The tutorial's socket_getservbyport.py: URLs from port numbers.
 // Run: npx -y deno@2.9.6 run --allow-read=/etc/services examples/getservbyport.ts [port...]
-import * as socket from "../mod.ts";
+import * as socket from "@pysocket/socket";
 
 const PORTS = Deno.args.length > 0
   ? Deno.args.map(Number)

@@ -13,8 +13,8 @@
  *
  * @module
  */
-import * as socket from "../mod.ts";
-import * as select from "../select/mod.ts";
+import * as socket from "@pysocket/socket";
+import * as select from "@pysocket/socket/select";
 import { repr } from "./_pyrepr.ts";
 
 const host = Deno.args[0] ?? "localhost";

@@ -11,8 +11,8 @@
  *
  * @module
  */
-import * as socket from "../mod.ts";
-import * as select from "../select/mod.ts";
+import * as socket from "@pysocket/socket";
+import * as select from "@pysocket/socket/select";
 
 const host = Deno.args[0] ?? "127.0.0.1";
 

@@ -13,8 +13,8 @@
  *
  * @module
  */
-import * as socket from "../mod.ts";
-import * as selectors from "../selectors/mod.ts";
+import * as socket from "@pysocket/socket";
+import * as selectors from "@pysocket/socket/selectors";
 import { repr } from "./_pyrepr.ts";
 
 const host = Deno.args[0] ?? "localhost";

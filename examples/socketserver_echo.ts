@@ -14,8 +14,8 @@
  *
  * @module
  */
-import * as socket from "../mod.ts";
-import * as socketserver from "../socketserver/mod.ts";
+import * as socket from "@pysocket/socket";
+import * as socketserver from "@pysocket/socket/socketserver";
 import { repr } from "./_pyrepr.ts";
 
 // (Python's twin takes a lock here: its two threads could mix their

@@ -12,8 +12,8 @@
  *
  * @module
  */
-import * as socket from "../mod.ts";
-import * as socketserver from "../socketserver/mod.ts";
+import * as socket from "@pysocket/socket";
+import * as socketserver from "@pysocket/socket/socketserver";
 import { repr } from "./_pyrepr.ts";
 
 const CLIENTS = 3;

@@ -11,7 +11,7 @@
  * @module
  */
 
-import * as socket from "../mod.ts";
+import * as socket from "@pysocket/socket";
 
 const HOST = Deno.args[0] ?? "127.0.0.1";
 const PORT = Number(Deno.args[1] ?? 50007);

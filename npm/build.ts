@@ -281,7 +281,7 @@ function compileModule(
     (file, text) => {
       const r = path.relative(options.outDir!, file).split(path.sep).join("/");
       if (r.startsWith("..")) throw new Error(`emitted outside: ${file}`);
-      tree.set(`${outPrefix}/${r}`, text);
+      tree.set(`${outPrefix}/${r}`, npmNames(text));
       shipped.add(r);
     },
     undefined,
@@ -300,6 +300,46 @@ function compileModule(
   }
 }
 
+/** The package's entry points, as paths under esm/ and script/. */
+const ENTRY_POINTS = [
+  "mod.js",
+  "select/mod.js",
+  "selectors/mod.js",
+  "socketserver/mod.js",
+];
+
+/**
+ * Makes script/ a thin CommonJS face of esm/: each entry point is
+ * `module.exports = require("../esm/...")` (Node's require(esm), Node.js
+ * 20.19 and later, and Bun), and no other compiled JavaScript is kept, only
+ * the declarations, which CommonJS users' TypeScript reads. One copy of the
+ * code then runs however the package is loaded, so a program (or two of
+ * its dependencies) that both imports and requires pysocket sees one
+ * descriptor table, one default timeout and one set of classes.
+ */
+function cjsWrappers(tree: Tree): void {
+  for (const k of [...tree.keys()]) {
+    if (k.startsWith("script/") && k.endsWith(".js")) tree.delete(k);
+  }
+  for (const entry of ENTRY_POINTS) {
+    const up = "../".repeat(entry.split("/").length);
+    tree.set(
+      `script/${entry}`,
+      `"use strict";\n// CommonJS entry point: the ES module build itself (require(esm)).\n` +
+        `module.exports = require("${up}esm/${entry}");\n`,
+    );
+  }
+}
+
+/**
+ * The doc examples import the package by its JSR name (`@pysocket/socket`,
+ * `@pysocket/socket/select`, ...); in the npm package it is `pysocket`. Only
+ * comments carry the name: the code imports by path.
+ */
+function npmNames(text: string): string {
+  return text.replaceAll('"@pysocket/socket', '"pysocket');
+}
+
 interface DenoJson {
   version: string;
 }
@@ -311,7 +351,25 @@ function packageJson(version: string): string {
     description:
       "Python's socket module for Node.js and Deno: BSD sockets with Python's names, constants, errno values and messages, typed and async",
     license: "MIT",
-    repository: "",
+    keywords: [
+      "socket",
+      "python",
+      "bsd-sockets",
+      "tcp",
+      "udp",
+      "unix-socket",
+      "getaddrinfo",
+      "dns",
+      "select",
+      "epoll",
+      "selectors",
+      "socketserver",
+      "deno",
+      "bun",
+    ],
+    // No `repository`, `homepage` or `bugs`: the project has no public
+    // repository or issue tracker yet (npm/README.md says so). Add them here
+    // when it has.
     type: "module",
     main: "./script/mod.js",
     module: "./esm/mod.js",
@@ -336,20 +394,12 @@ function packageJson(version: string): string {
       "./package.json": "./package.json",
     },
     files: ["esm/", "script/", "README.md", "LICENSE"],
-    engines: { node: ">=20" },
+    // require(esm), which the CommonJS entry points use: 20.19 and later.
+    engines: { node: ">=20.19" },
     sideEffects: false,
   };
   return JSON.stringify(pkg, null, 2) + "\n";
 }
-
-const NPM_README_HEAD =
-  `> This is the npm build of pysocket for Node.js (20 or later), made from the
-> Deno source. Install with \`npm install pysocket\`, then
-> \`import * as socket from "pysocket"\` (ES modules) or
-> \`const socket = require("pysocket")\` (CommonJS). On Node.js no permission
-> flags apply, and datagram sockets need no flag.
-
-`;
 
 // ------------------------------------------------------------------ tests
 
@@ -427,11 +477,13 @@ export function build(): Tree {
   ) as DenoJson;
   compileModule(ts.ModuleKind.ESNext, "esm", tree);
   compileModule(ts.ModuleKind.CommonJS, "script", tree);
+  cjsWrappers(tree);
   tree.set("script/package.json", '{\n  "type": "commonjs"\n}\n');
   tree.set("package.json", packageJson(denoJson.version));
+  // The README for Node.js users (the main one is Deno's).
   tree.set(
     "README.md",
-    NPM_README_HEAD + fs.readFileSync(path.join(ROOT, "README.md"), "utf8"),
+    fs.readFileSync(path.join(NPM, "README.md"), "utf8"),
   );
   tree.set("LICENSE", fs.readFileSync(path.join(ROOT, "LICENSE"), "utf8"));
   compileTests(tree);

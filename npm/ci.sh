@@ -97,7 +97,7 @@ check() {
 (cd npm/dist && npm pack --silent --pack-destination "$SMOKE" >/dev/null) ||
   sfail=$((sfail + 1))
 # Kept as *.in in the repository, so that deno check and lint skip them.
-for f in roundtrip.mjs roundtrip.cjs consumer.ts; do
+for f in roundtrip.mjs roundtrip.cjs dual.mjs consumer.ts; do
   cp "npm/smoke/$f.in" "$SMOKE/$f"
 done
 cp npm/smoke/tsconfig.json "$SMOKE/"
@@ -109,6 +109,8 @@ cp npm/smoke/tsconfig.json "$SMOKE/"
 ) || sfail=$((sfail + 1))
 check "ES module round trips" sh -c "cd '$SMOKE' && node roundtrip.mjs"
 check "CommonJS round trips" sh -c "cd '$SMOKE' && node roundtrip.cjs"
+check "import and require share one state" \
+  sh -c "cd '$SMOKE' && node dual.mjs"
 check "tsc --noEmit (strict) over a consumer" \
   sh -c "cd '$SMOKE' && node node_modules/typescript/bin/tsc -p tsconfig.json"
 rm -rf "$SMOKE"

@@ -11,6 +11,7 @@
  * @module
  */
 
+import { shared } from "../_base/state.ts";
 import { errno, error, osError } from "../socket/errors.ts";
 import { isOpen, readiness, watch } from "../socket/readiness.ts";
 import { POLLNVAL } from "../_base/poll.ts";
@@ -43,7 +44,9 @@ const EXCLUSIVE_OK = EPOLLIN | EPOLLOUT | EPOLLERR | EPOLLHUP | 2 ** 29 |
 // epoll_wait's default batch in CPython (FD_SETSIZE - 1).
 const DEFAULT_MAXEVENTS = 1023;
 // epoll objects are no sockets: their numbers are kept apart from sockets'.
-let nextEpollFd = 2 ** 30;
+// Shared by every copy of the package (see _base/state.ts): epoll numbers
+// stay unique in the process.
+const epollFds = shared("epoll", () => ({ next: 2 ** 30 }));
 
 interface Entry {
   readonly fd: number;
@@ -64,8 +67,8 @@ interface Entry {
  *
  * @example
  * ```ts
- * import { socketpair } from "../socket/mod.ts";
- * import { epoll, EPOLLET, EPOLLIN } from "./mod.ts";
+ * import { socketpair } from "@pysocket/socket";
+ * import { epoll, EPOLLET, EPOLLIN } from "@pysocket/socket/select";
  * const [a, b] = await socketpair();
  * using ep = epoll();
  * ep.register(b, EPOLLIN | EPOLLET);
@@ -95,7 +98,7 @@ export class Epoll implements Disposable {
     if (hint !== -1 && hint <= 0) throw new RangeError("negative sizehint");
     const f = intArg(flags);
     if (f !== 0 && f !== EPOLL_CLOEXEC) throw new error("invalid flags");
-    this.#fileno = nextEpollFd++;
+    this.#fileno = epollFds.next++;
   }
 
   /** Whether `close()` has been called. */
@@ -109,7 +112,7 @@ export class Epoll implements Disposable {
    *
    * @example
    * ```ts
-   * import { epoll } from "./mod.ts";
+   * import { epoll } from "@pysocket/socket/select";
    * using ep = epoll();
    * console.log(ep.fileno() > 0); // true
    * ```
@@ -125,7 +128,7 @@ export class Epoll implements Disposable {
    *
    * @example
    * ```ts
-   * import { epoll } from "./mod.ts";
+   * import { epoll } from "@pysocket/socket/select";
    * const ep = epoll();
    * ep.close();
    * console.log(ep.closed); // true
@@ -152,8 +155,8 @@ export class Epoll implements Disposable {
    *
    * @example
    * ```ts
-   * import { socket } from "../socket/mod.ts";
-   * import { epoll, EPOLLIN } from "./mod.ts";
+   * import { socket } from "@pysocket/socket";
+   * import { epoll, EPOLLIN } from "@pysocket/socket/select";
    * using s = socket();
    * using ep = epoll();
    * ep.register(s, EPOLLIN);
@@ -189,8 +192,8 @@ export class Epoll implements Disposable {
    *
    * @example
    * ```ts
-   * import { socket } from "../socket/mod.ts";
-   * import { epoll, EPOLLIN, EPOLLOUT } from "./mod.ts";
+   * import { socket } from "@pysocket/socket";
+   * import { epoll, EPOLLIN, EPOLLOUT } from "@pysocket/socket/select";
    * using s = socket();
    * using ep = epoll();
    * ep.register(s, EPOLLIN);
@@ -217,8 +220,8 @@ export class Epoll implements Disposable {
    *
    * @example
    * ```ts
-   * import { socket } from "../socket/mod.ts";
-   * import { epoll } from "./mod.ts";
+   * import { socket } from "@pysocket/socket";
+   * import { epoll } from "@pysocket/socket/select";
    * using s = socket();
    * using ep = epoll();
    * ep.register(s);
@@ -241,8 +244,8 @@ export class Epoll implements Disposable {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../socket/mod.ts";
-   * import { epoll, EPOLLOUT } from "./mod.ts";
+   * import { socketpair } from "@pysocket/socket";
+   * import { epoll, EPOLLOUT } from "@pysocket/socket/select";
    * const [a, b] = await socketpair();
    * using ep = epoll();
    * ep.register(a, EPOLLOUT);
@@ -381,7 +384,7 @@ export class Epoll implements Disposable {
  *
  * @example
  * ```ts
- * import { epoll } from "./mod.ts";
+ * import { epoll } from "@pysocket/socket/select";
  * const ep = epoll();
  * console.log(await ep.poll(0)); // []
  * ep.close();

@@ -3,7 +3,7 @@
  * `epoll()`, with Linux's readiness rules and constants.
  *
  * ```ts
- * import * as select from "./mod.ts";
+ * import * as select from "@pysocket/socket/select";
  * ```
  *
  * Where Python takes a file object or descriptor, these take a pysocket
@@ -12,8 +12,8 @@
  *
  * @example
  * ```ts
- * import { socket } from "../socket/mod.ts";
- * import * as select from "./mod.ts";
+ * import { socket } from "@pysocket/socket";
+ * import * as select from "@pysocket/socket/select";
  * using server = socket();
  * server.bind(["127.0.0.1", 0]);
  * server.listen();

@@ -35,8 +35,8 @@ const ALWAYS = POLLERR | POLLHUP | POLLNVAL;
  *
  * @example
  * ```ts
- * import { socketpair } from "../socket/mod.ts";
- * import { poll, POLLIN } from "./mod.ts";
+ * import { socketpair } from "@pysocket/socket";
+ * import { poll, POLLIN } from "@pysocket/socket/select";
  * const [a, b] = await socketpair();
  * const p = poll();
  * p.register(b, POLLIN);
@@ -58,7 +58,7 @@ export class Poll {
    *
    * @example
    * ```ts
-   * import { poll, POLLIN } from "./mod.ts";
+   * import { poll, POLLIN } from "@pysocket/socket/select";
    * const p = poll();
    * p.register(123456, POLLIN);
    * console.log(await p.poll(0)); // [[123456, 32]] (POLLNVAL)
@@ -78,7 +78,7 @@ export class Poll {
    *
    * @example
    * ```ts
-   * import { poll, POLLIN, POLLOUT } from "./mod.ts";
+   * import { poll, POLLIN, POLLOUT } from "@pysocket/socket/select";
    * const p = poll();
    * p.register(7, POLLIN);
    * p.modify(7, POLLOUT);
@@ -97,7 +97,7 @@ export class Poll {
    *
    * @example
    * ```ts
-   * import { poll } from "./mod.ts";
+   * import { poll } from "@pysocket/socket/select";
    * const p = poll();
    * p.register(7);
    * p.unregister(7);
@@ -117,8 +117,8 @@ export class Poll {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../socket/mod.ts";
-   * import { poll, POLLOUT } from "./mod.ts";
+   * import { socketpair } from "@pysocket/socket";
+   * import { poll, POLLOUT } from "@pysocket/socket/select";
    * const [a, b] = await socketpair();
    * const p = poll();
    * p.register(a, POLLOUT);
@@ -179,7 +179,7 @@ export class Poll {
  *
  * @example
  * ```ts
- * import { poll } from "./mod.ts";
+ * import { poll } from "@pysocket/socket/select";
  * const p = poll();
  * console.log(await p.poll(0)); // []
  * ```

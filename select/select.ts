@@ -71,8 +71,8 @@ function convert<T>(list: Iterable<T>): [T[], number[]] {
  *
  * @example
  * ```ts
- * import { socketpair } from "../socket/mod.ts";
- * import { select } from "./mod.ts";
+ * import { socketpair } from "@pysocket/socket";
+ * import { select } from "@pysocket/socket/select";
  * const [a, b] = await socketpair();
  * await a.send("ping");
  * const [r, w] = await select([b], [a], [], 1);

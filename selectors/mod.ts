@@ -4,13 +4,13 @@
  * `SelectorKey`, `EVENT_READ` and `EVENT_WRITE`.
  *
  * ```ts
- * import * as selectors from "./mod.ts";
+ * import * as selectors from "@pysocket/socket/selectors";
  * ```
  *
  * @example
  * ```ts
- * import { socket } from "../socket/mod.ts";
- * import * as selectors from "./mod.ts";
+ * import { socket } from "@pysocket/socket";
+ * import * as selectors from "@pysocket/socket/selectors";
  * using server = socket();
  * server.bind(["127.0.0.1", 0]);
  * server.listen();

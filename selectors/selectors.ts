@@ -34,7 +34,7 @@ const EVENTS = EVENT_READ | EVENT_WRITE;
  *
  * @example
  * ```ts
- * import { SelectorKey, EVENT_READ } from "./mod.ts";
+ * import { SelectorKey, EVENT_READ } from "@pysocket/socket/selectors";
  * const key = new SelectorKey(7, 7, EVENT_READ, "seven");
  * console.log(key.fd, key.data); // 7 seven
  * ```
@@ -107,8 +107,8 @@ function checkEvents(events: unknown): number {
  *
  * @example
  * ```ts
- * import { socket } from "../socket/mod.ts";
- * import { DefaultSelector, EVENT_READ } from "./mod.ts";
+ * import { socket } from "@pysocket/socket";
+ * import { DefaultSelector, EVENT_READ } from "@pysocket/socket/selectors";
  * using s = socket();
  * using sel = new DefaultSelector();
  * sel.register(s, EVENT_READ);
@@ -196,8 +196,8 @@ export class SelectorMapping<T = unknown, F extends FileObject = FileObject>
  *
  * @example
  * ```ts
- * import { socketpair } from "../socket/mod.ts";
- * import { type BaseSelector, DefaultSelector, EVENT_READ } from "./mod.ts";
+ * import { socketpair } from "@pysocket/socket";
+ * import { type BaseSelector, DefaultSelector, EVENT_READ } from "@pysocket/socket/selectors";
  * const [a, b] = await socketpair();
  * const sel: BaseSelector<string> = new DefaultSelector<string>();
  * sel.register(b, EVENT_READ, "b");
@@ -247,8 +247,8 @@ export abstract class BaseSelector<
    *
    * @example
    * ```ts
-   * import { socket } from "../socket/mod.ts";
-   * import { DefaultSelector, EVENT_READ } from "./mod.ts";
+   * import { socket } from "@pysocket/socket";
+   * import { DefaultSelector, EVENT_READ } from "@pysocket/socket/selectors";
    * using s = socket();
    * using sel = new DefaultSelector<string>();
    * console.log(sel.register(s, EVENT_READ, "listener").data); // listener
@@ -277,8 +277,8 @@ export abstract class BaseSelector<
    *
    * @example
    * ```ts
-   * import { socket } from "../socket/mod.ts";
-   * import { DefaultSelector, EVENT_READ } from "./mod.ts";
+   * import { socket } from "@pysocket/socket";
+   * import { DefaultSelector, EVENT_READ } from "@pysocket/socket/selectors";
    * const s = socket();
    * using sel = new DefaultSelector();
    * sel.register(s, EVENT_READ);
@@ -300,8 +300,8 @@ export abstract class BaseSelector<
    *
    * @example
    * ```ts
-   * import { socket } from "../socket/mod.ts";
-   * import { DefaultSelector, EVENT_READ, EVENT_WRITE } from "./mod.ts";
+   * import { socket } from "@pysocket/socket";
+   * import { DefaultSelector, EVENT_READ, EVENT_WRITE } from "@pysocket/socket/selectors";
    * using s = socket();
    * using sel = new DefaultSelector<string>();
    * sel.register(s, EVENT_READ, "r");
@@ -349,7 +349,7 @@ export abstract class BaseSelector<
    *
    * @example
    * ```ts
-   * import { DefaultSelector } from "./mod.ts";
+   * import { DefaultSelector } from "@pysocket/socket/selectors";
    * const sel = new DefaultSelector();
    * sel.close();
    * console.log(sel.get_map().size); // 0
@@ -374,8 +374,8 @@ export abstract class BaseSelector<
    *
    * @example
    * ```ts
-   * import { socket } from "../socket/mod.ts";
-   * import { DefaultSelector, EVENT_READ } from "./mod.ts";
+   * import { socket } from "@pysocket/socket";
+   * import { DefaultSelector, EVENT_READ } from "@pysocket/socket/selectors";
    * using s = socket();
    * using sel = new DefaultSelector<number>();
    * sel.register(s, EVENT_READ, 42);
@@ -393,7 +393,7 @@ export abstract class BaseSelector<
    *
    * @example
    * ```ts
-   * import { DefaultSelector } from "./mod.ts";
+   * import { DefaultSelector } from "@pysocket/socket/selectors";
    * using sel = new DefaultSelector();
    * console.log(sel.get_map().size); // 0
    * ```
@@ -447,8 +447,8 @@ function optionsArgs(
  *
  * @example
  * ```ts
- * import { socketpair } from "../socket/mod.ts";
- * import { EVENT_WRITE, SelectSelector } from "./mod.ts";
+ * import { socketpair } from "@pysocket/socket";
+ * import { EVENT_WRITE, SelectSelector } from "@pysocket/socket/selectors";
  * const [a, b] = await socketpair();
  * using sel = new SelectSelector();
  * sel.register(a, EVENT_WRITE);
@@ -545,8 +545,8 @@ function selectorEvents(event: number, read: number, write: number): number {
  *
  * @example
  * ```ts
- * import { socketpair } from "../socket/mod.ts";
- * import { EVENT_READ, PollSelector } from "./mod.ts";
+ * import { socketpair } from "@pysocket/socket";
+ * import { EVENT_READ, PollSelector } from "@pysocket/socket/selectors";
  * const [a, b] = await socketpair();
  * using sel = new PollSelector();
  * sel.register(b, EVENT_READ);
@@ -622,8 +622,8 @@ export class PollSelector<
  *
  * @example
  * ```ts
- * import { socketpair } from "../socket/mod.ts";
- * import { EpollSelector, EVENT_READ } from "./mod.ts";
+ * import { socketpair } from "@pysocket/socket";
+ * import { EpollSelector, EVENT_READ } from "@pysocket/socket/selectors";
  * const [a, b] = await socketpair();
  * using sel = new EpollSelector<string>();
  * sel.register(b, EVENT_READ, "b");
@@ -646,7 +646,7 @@ export class EpollSelector<
    *
    * @example
    * ```ts
-   * import { EpollSelector } from "./mod.ts";
+   * import { EpollSelector } from "@pysocket/socket/selectors";
    * using sel = new EpollSelector();
    * console.log(sel.fileno() > 0); // true
    * ```
@@ -722,7 +722,7 @@ export class EpollSelector<
  *
  * @example
  * ```ts
- * import { DefaultSelector, EpollSelector } from "./mod.ts";
+ * import { DefaultSelector, EpollSelector } from "@pysocket/socket/selectors";
  * console.log(DefaultSelector === EpollSelector); // true
  * ```
  */

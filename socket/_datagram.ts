@@ -243,7 +243,10 @@ export class DatagramCore {
     } catch (e) {
       return Promise.reject(e);
     }
-    if (peek || mode.nonblocking || mode.deadline !== null) {
+    if (
+      peek || mode.nonblocking || mode.deadline !== null ||
+      mode.signal !== undefined
+    ) {
       return this.#nextWaiting(mode, peek).then((dg) =>
         shape(dg.data, dg.from)
       );

@@ -2,6 +2,7 @@
 // socket object made from one socket (`dup`, `fromfd`, `makefile`, accept's
 // result). It closes for real when the last of them lets go.
 
+import { shared } from "../_base/state.ts";
 import type { RuntimeAddr } from "../_runtime/runtime.ts";
 import { ntop6, ptonOrNull } from "../addr/inet.ts";
 import type { SockAddr } from "../addr/sockaddr.ts";
@@ -224,12 +225,17 @@ export function unboundAddress(family: number): Address {
 
 // ------------------------------------------------------------ fileno table
 
-let nextFd = 3;
-const table = new Map<number, Description>();
+// Shared by every copy of the package (see _base/state.ts), so that a
+// fileno means the same socket to all of them.
+const fds = shared("fds", () => ({
+  next: 3,
+  table: new Map<number, Description>(),
+}));
+const table = fds.table;
 
 /** A new fileno for `d`, unique among open sockets. */
 export function allocateFd(d: Description): number {
-  const fd = nextFd++;
+  const fd = fds.next++;
   table.set(fd, d);
   return fd;
 }

@@ -9,21 +9,41 @@ import { runtime } from "../_runtime/runtime.ts";
 import { getaddrinfo } from "../dns/mod.ts";
 import * as C from "../_base/constants.ts";
 import { errno, error, fromRuntimeError, osError } from "./errors.ts";
-import { type Address, Socket } from "./socket.ts";
+import { type Address, type AddressOf, Socket } from "./socket.ts";
+import type { FamilyInet } from "../_base/constants.ts";
 import { lookupFd } from "./_description.ts";
+import { splitOptions, type WaitOptions } from "../_base/wait_options.ts";
 import { pair } from "./_datagram_ops.ts";
 
 /**
- * A pair of connected sockets. `AF_UNIX` (the default) uses a Unix socket
- * in a private temporary directory (needs `--allow-read` and
- * `--allow-write` there); `AF_INET`/`AF_INET6` use loopback TCP.
- * `SOCK_DGRAM` pairs are `AF_UNIX` only, as on Linux; their paths stay in
- * the private directory until the sockets close (Deno addresses every
- * datagram by path), but neither socket shows a name.
+ * Where `socketpair()` makes its `AF_UNIX` stream pairs: one fixed path in
+ * one shared directory (mode 1777, as `/tmp`), so that the Deno flags that
+ * allow it are the same on every run and can be written down once:
+ * `--allow-read=/tmp/pysocket --allow-write=/tmp/pysocket
+ * --allow-net=unix:/tmp/pysocket/pair.sock`. The path exists only while a
+ * pair is being made.
  *
  * @example
  * ```ts
- * import { socketpair } from "../mod.ts";
+ * import { SOCKETPAIR_PATH } from "@pysocket/socket";
+ * console.log(SOCKETPAIR_PATH); // /tmp/pysocket/pair.sock
+ * ```
+ */
+export const SOCKETPAIR_PATH = "/tmp/pysocket/pair.sock";
+const PAIR_DIR = SOCKETPAIR_PATH.slice(0, SOCKETPAIR_PATH.lastIndexOf("/"));
+
+/**
+ * A pair of connected sockets. `AF_UNIX` (the default) stream pairs are
+ * made through {@link SOCKETPAIR_PATH} (on Deno: `--allow-read` and
+ * `--allow-write` for `/tmp/pysocket`, `--allow-net` for the path; a
+ * missing one gives `EACCES` naming all three); `AF_INET`/`AF_INET6` use
+ * loopback TCP. `SOCK_DGRAM` pairs are `AF_UNIX` only, as on Linux; their
+ * paths stay in a private temporary directory until the sockets close
+ * (Deno addresses every datagram by path), but neither socket shows a name.
+ *
+ * @example
+ * ```ts
+ * import { socketpair } from "@pysocket/socket";
  * const [a, b] = await socketpair();
  * await a.sendall("ping");
  * console.log(new TextDecoder().decode(await b.recv(10))); // ping
@@ -47,26 +67,15 @@ export async function socketpair(
       "Operation not supported: socketpair makes SOCK_STREAM pairs, and SOCK_DGRAM pairs of AF_UNIX",
     );
   }
-  let dir: string | null = null;
+  if (family === C.AF_UNIX) return await unixStreamPair(proto);
   const listener = new Socket(family, type, proto);
   try {
-    if (family === C.AF_UNIX) {
-      dir = privateDir();
-      listener.bind(`${dir}/pair.sock`);
-    } else {
-      listener.bind([family === C.AF_INET6 ? "::1" : "127.0.0.1", 0]);
-    }
+    listener.bind([family === C.AF_INET6 ? "::1" : "127.0.0.1", 0]);
     listener.listen(1);
     const a = new Socket(family, type, proto);
     try {
       await a.connect(listener.getsockname());
       const [b] = await listener.accept();
-      if (family === C.AF_UNIX) {
-        // Linux's socketpair() sockets have no names; the path used to
-        // make this pair is gone once it returns.
-        lookupFd(a.fileno()).unnamed = true;
-        lookupFd(b.fileno()).unnamed = true;
-      }
       return [a, b];
     } catch (e) {
       a.close();
@@ -74,10 +83,138 @@ export async function socketpair(
     }
   } finally {
     await listener[Symbol.asyncDispose]();
-    if (dir !== null) {
-      runtime.removeSync(`${dir}/pair.sock`);
-      runtime.removeSync(dir);
+  }
+}
+
+// Pairs of this process are made one at a time (they share the path).
+let pairing: Promise<unknown> = Promise.resolve();
+// How long a pair waits for another process's pair to free the path.
+const PAIR_WAIT_MS = 5000;
+// The bytes a pair's client sends first, to know its own connection from
+// another process's probe of the path.
+const TOKEN_BYTES = 16;
+
+function unixStreamPair(proto: number): Promise<[Socket, Socket]> {
+  const made = pairing.then(() => makeUnixStreamPair(proto));
+  pairing = made.catch(() => {});
+  return made;
+}
+
+// On Deno: the three flags, named at once, when any is missing.
+function checkPairPermissions(): void {
+  if (!runtime.capabilities.permissionFlags) return;
+  const missing: string[] = [];
+  if (runtime.permissionState({ name: "read", path: PAIR_DIR }) !== "granted") {
+    missing.push(`--allow-read=${PAIR_DIR}`);
+  }
+  if (
+    runtime.permissionState({ name: "write", path: PAIR_DIR }) !== "granted"
+  ) {
+    missing.push(`--allow-write=${PAIR_DIR}`);
+  }
+  if (
+    runtime.permissionState({
+      name: "net",
+      host: `unix:${SOCKETPAIR_PATH}`,
+    }) !==
+      "granted"
+  ) {
+    missing.push(`--allow-net=unix:${SOCKETPAIR_PATH}`);
+  }
+  if (missing.length > 0) {
+    throw osError(
+      errno.EACCES,
+      `Permission denied: run Deno with ${missing.join(" ")}`,
+    );
+  }
+}
+
+async function makeUnixStreamPair(proto: number): Promise<[Socket, Socket]> {
+  checkPairPermissions();
+  try {
+    runtime.sharedDirSync(PAIR_DIR);
+  } catch (e) {
+    throw fromRuntimeError(e);
+  }
+  const until = performance.now() + PAIR_WAIT_MS;
+  for (;;) {
+    const listener = new Socket(C.AF_UNIX, C.SOCK_STREAM, proto);
+    try {
+      listener.bind(SOCKETPAIR_PATH);
+    } catch (e) {
+      listener.close();
+      if (!(e instanceof error) || e.errno !== errno.EADDRINUSE) throw e;
+      // Another pair is being made (this process's other copy of pysocket,
+      // or another process), or one left its path behind when it died.
+      if (await isStale(SOCKETPAIR_PATH)) runtime.removeSync(SOCKETPAIR_PATH);
+      else if (performance.now() > until) throw e;
+      else await new Promise((r) => setTimeout(r, 5));
+      continue;
     }
+    try {
+      listener.listen(1);
+      return await connectPair(listener, proto);
+    } catch (e) {
+      // Another process took the path for stale in the moment between
+      // this bind and the connect (and removed it): make the pair again.
+      const gone = e instanceof error &&
+        (e.errno === errno.ENOENT || e.errno === errno.ECONNREFUSED);
+      if (!gone || performance.now() > until) throw e;
+    } finally {
+      // The path goes before the listener closes: a path with no listener
+      // behind it is then one left by a process that died, which the
+      // next pair may remove (see above).
+      runtime.removeSync(SOCKETPAIR_PATH);
+      await listener[Symbol.asyncDispose]();
+    }
+  }
+}
+
+// Whether nothing listens on `path` any more (a connect is refused).
+async function isStale(path: string): Promise<boolean> {
+  await using probe = new Socket(C.AF_UNIX, C.SOCK_STREAM);
+  probe.settimeout(1);
+  try {
+    await probe.connect(path);
+    return false;
+  } catch (e) {
+    return e instanceof error && e.errno === errno.ECONNREFUSED;
+  }
+}
+
+async function connectPair(
+  listener: Socket,
+  proto: number,
+): Promise<[Socket, Socket]> {
+  const token = crypto.getRandomValues(new Uint8Array(TOKEN_BYTES));
+  const a = new Socket(C.AF_UNIX, C.SOCK_STREAM, proto);
+  try {
+    await a.connect(SOCKETPAIR_PATH);
+    await a.sendall(token);
+    for (;;) {
+      const [b] = await listener.accept();
+      const timeout = b.gettimeout();
+      b.settimeout(1);
+      let got: Uint8Array;
+      try {
+        got = await b.recv(TOKEN_BYTES, C.MSG_WAITALL);
+      } catch {
+        got = new Uint8Array();
+      }
+      if (got.length === TOKEN_BYTES && got.every((v, i) => v === token[i])) {
+        b.settimeout(timeout);
+        // Linux's socketpair() sockets have no names; the path used to
+        // make this pair is gone once it returns.
+        lookupFd(a.fileno()).unnamed = true;
+        lookupFd(b.fileno()).unnamed = true;
+        return [a, b];
+      }
+      // Another process's probe of the path: not this pair's client.
+      b.close();
+    }
+  } catch (e) {
+    a.close();
+    throw e;
   }
 }
 
@@ -152,10 +289,12 @@ function pyRepr(value: unknown, bytes = false): string {
  * Connects to `[host, port]`, trying each address `getaddrinfo` gives, as
  * Python's `create_connection`. `timeout` `undefined` keeps the default;
  * `source_address` binds first (see the README for what Deno allows).
+ * `{ signal }`, last or in place of the optional arguments, gives up the
+ * look-up or the connect with `signal.reason`.
  *
  * @example
  * ```ts
- * import { create_connection, create_server } from "../mod.ts";
+ * import { create_connection, create_server } from "@pysocket/socket";
  * using server = create_server(["127.0.0.1", 0]);
  * using client = await create_connection(server.getsockname() as [string, number], 5);
  * console.log(client.gettimeout()); // 5
@@ -163,31 +302,44 @@ function pyRepr(value: unknown, bytes = false): string {
  */
 export async function create_connection(
   address: [string, number] | readonly [string, number],
-  timeout?: number | null,
-  source_address?: [string, number] | null,
+  timeout?: number | null | WaitOptions,
+  source_address?: [string, number] | null | WaitOptions,
+  options?: WaitOptions,
 ): Promise<Socket> {
   if (!Array.isArray(address) || address.length !== 2) {
     throw new TypeError("create_connection() address must be (host, port)");
   }
+  const [[t, source], signal] = splitOptions([
+    timeout,
+    source_address,
+    options,
+  ]);
+  signal?.throwIfAborted();
   const [host, port] = address;
   const errors: Error[] = [];
+  const wait = signal === undefined ? {} : { signal };
   for (
     const [family, type, proto, , sa] of await getaddrinfo(
       host,
       port,
       0,
       C.SOCK_STREAM,
+      0,
+      0,
+      wait,
     )
   ) {
     const sock = new Socket(family, type, proto);
     try {
-      if (timeout !== undefined) sock.settimeout(timeout);
-      if (source_address) sock.bind(source_address);
-      await sock.connect(sa as Address);
+      if (t !== undefined) sock.settimeout(t as number | null);
+      if (source) sock.bind(source as [string, number]);
+      await sock.connect(sa as Address, wait);
       return sock;
     } catch (e) {
-      errors.push(e as Error);
       sock.close();
+      // An abort ends the whole call, not just this address's attempt.
+      if (signal?.aborted) throw signal.reason;
+      errors.push(e as Error);
     }
   }
   if (errors.length > 0) throw errors[0];
@@ -199,7 +351,7 @@ export async function create_connection(
  *
  * @example
  * ```ts
- * import { has_dualstack_ipv6 } from "../mod.ts";
+ * import { has_dualstack_ipv6 } from "@pysocket/socket";
  * console.log(typeof has_dualstack_ipv6()); // boolean
  * ```
  */
@@ -213,16 +365,17 @@ export function has_dualstack_ipv6(): boolean {
  *
  * @example
  * ```ts
- * import { create_server } from "../mod.ts";
+ * import { create_server } from "@pysocket/socket";
  * using server = create_server(["127.0.0.1", 0], { backlog: 16 });
- * console.log(server.getsockname()[0]); // 127.0.0.1
+ * const [host, port] = server.getsockname();
+ * console.log(host, port > 0); // 127.0.0.1 true
  * ```
  */
-export function create_server(
+export function create_server<F extends number = FamilyInet>(
   address: Address,
-  options: CreateServerOptions = {},
-): Socket {
-  const family = options.family ?? C.AF_INET;
+  options: CreateServerOptions & { family?: F } = {},
+): Socket<AddressOf<F>> {
+  const family: number = options.family ?? C.AF_INET;
   if (options.dualstack_ipv6) {
     if (!has_dualstack_ipv6()) {
       throw new RangeError("dualstack_ipv6 not supported on this platform");
@@ -261,7 +414,8 @@ export function create_server(
     } else {
       sock.listen(options.backlog);
     }
-    return sock;
+    // The family fixes the address type (F is only the checker's view).
+    return sock as Socket<AddressOf<F>>;
   } catch (e) {
     sock.close();
     throw e;

@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import { AF_INET6 } from "../_base/constants.ts";
+ * import { AF_INET6 } from "@pysocket/socket";
  * console.log(AF_INET6); // 10 on Linux
  * ```
  *

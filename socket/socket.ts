@@ -6,10 +6,17 @@
 
 import { parseSockaddr } from "../addr/sockaddr.ts";
 import * as C from "../_base/constants.ts";
-import type { FamilyInet } from "../_base/constants.ts";
+import type { FamilyInet, KindDgram, KindStream } from "../_base/constants.ts";
 import { errno, error, gaierror, osError } from "./errors.ts";
 import { toBytes, toInt, toWritableBytes } from "./_bytes.ts";
 import { cIntArg } from "../_base/args.ts";
+import { shared } from "../_base/state.ts";
+import {
+  isWaitOptions,
+  signalOf,
+  splitOptions,
+  type WaitOptions,
+} from "../_base/wait_options.ts";
 import {
   type Address,
   type AddressOf,
@@ -52,7 +59,34 @@ export type {
   TextSocketFile,
 } from "./makefile.ts";
 
-let defaultTimeout: number | null = null;
+/**
+ * What iterating a socket of addresses `A` and type `K` gives: a datagram
+ * socket (`SOCK_DGRAM`) `[data, address]` pairs, as `recvfrom`; a stream
+ * socket chunks of bytes. A socket whose type the checker does not know
+ * (made with a type computed at run time, or `SOCK_DGRAM | SOCK_NONBLOCK`)
+ * is typed as a stream socket.
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, type ReceivedOf, SOCK_DGRAM, socket } from "../mod.ts";
+ * using u = socket(AF_INET, SOCK_DGRAM);
+ * const item: ReceivedOf<[string, number], typeof SOCK_DGRAM> = [
+ *   new Uint8Array(),
+ *   ["127.0.0.1", 9],
+ * ];
+ * console.log(item[1][1], u.type); // 9 2
+ * ```
+ */
+export type ReceivedOf<A extends Address, K extends number> = K extends
+  KindDgram ? [data: Uint8Array, address: SenderOf<A>]
+  : Uint8Array;
+export type { WaitOptions } from "../_base/wait_options.ts";
+
+// The default timeout, shared by every copy of the package (see
+// _base/state.ts): setdefaulttimeout through one applies to all.
+const defaults = shared("timeout", () => ({
+  timeout: null as number | null,
+}));
 
 // The largest timeout CPython takes: 2^63 - 1 nanoseconds.
 const MAX_TIMEOUT_S = 9223372036.854775;
@@ -88,7 +122,7 @@ function checkTimeout(value: unknown): number | null {
  * ```
  */
 export function getdefaulttimeout(): number | null {
-  return defaultTimeout;
+  return defaults.timeout;
 }
 
 /**
@@ -103,7 +137,7 @@ export function getdefaulttimeout(): number | null {
  * ```
  */
 export function setdefaulttimeout(timeout: number | null): void {
-  defaultTimeout = checkTimeout(timeout);
+  defaults.timeout = checkTimeout(timeout);
 }
 
 /**
@@ -117,9 +151,12 @@ interface FdHandle {
   open: boolean;
 }
 
-// Open handles by fileno, and the ones detach() gave up.
-const handles = new Map<number, FdHandle>();
-const detached = new Set<number>();
+// Open handles by fileno, and the ones detach() gave up: shared with the
+// fileno table by every copy of the package.
+const { handles, detached } = shared("handles", () => ({
+  handles: new Map<number, FdHandle>(),
+  detached: new Set<number>(),
+}));
 
 function newHandle(d: Description): FdHandle {
   const h: FdHandle = { fd: allocateFd(d), d, open: true };
@@ -205,8 +242,8 @@ function checkFamilyAndType(family: number, type: number): void {
  * console.log(server.getsockname()[0]); // 127.0.0.1
  * ```
  */
-export class Socket<A extends Address = Address>
-  implements Disposable, AsyncDisposable, AsyncIterable<Uint8Array> {
+export class Socket<A extends Address = Address, K extends number = number>
+  implements Disposable, AsyncDisposable, AsyncIterable<ReceivedOf<A, K>> {
   #h: FdHandle | null;
   // The implementation of this socket's kind (stream or datagram).
   readonly #ops: KindOps;
@@ -269,7 +306,7 @@ export class Socket<A extends Address = Address>
     this.#family = family === undefined ? h.d.family : cIntArg(family);
     this.#type = t & ~TYPE_FLAGS;
     this.#proto = proto === undefined ? h.d.proto : cIntArg(proto);
-    this.#timeout = (t & C.SOCK_NONBLOCK) ? 0 : defaultTimeout;
+    this.#timeout = (t & C.SOCK_NONBLOCK) ? 0 : defaults.timeout;
   }
 
   /** The address family (`AF_INET`, ...). */
@@ -302,8 +339,9 @@ export class Socket<A extends Address = Address>
     return h.d;
   }
 
-  #mode(flags = 0): WaitMode {
-    return waitMode(this.#timeout, (flags & C.MSG_DONTWAIT) !== 0);
+  #mode(flags = 0, signal?: AbortSignal): WaitMode {
+    const mode = waitMode(this.#timeout, (flags & C.MSG_DONTWAIT) !== 0);
+    return signal === undefined ? mode : { ...mode, signal };
   }
 
   // ------------------------------------------------- bind, listen, accept
@@ -345,7 +383,8 @@ export class Socket<A extends Address = Address>
 
   /**
    * Waits for a connection: resolves to `[socket, address]`. The new
-   * socket has this socket's timeout.
+   * socket gets `getdefaulttimeout()`, as in CPython. `{ signal }` gives
+   * up waiting with `signal.reason`; no connection is lost by it.
    *
    * @example
    * ```ts
@@ -359,15 +398,17 @@ export class Socket<A extends Address = Address>
    * conn.close();
    * ```
    */
-  async accept(): Promise<[Socket<A>, A]> {
+  async accept(options?: WaitOptions): Promise<[Socket<A, KindStream>, A]> {
     const d = this.#desc();
-    const [nd, from] = await this.#ops.accept(d, this.#mode());
+    const signal = signalOf(options);
+    signal?.throwIfAborted();
+    const [nd, from] = await this.#ops.accept(d, this.#mode(0, signal));
     // The family fixes the address type (A is only the checker's view).
     const peer = pythonAddress(d.family, from) as A;
     // CPython gives an accepted socket the default timeout, whatever the
     // listener's.
-    const s = adopt(nd, d.family, d.type, d.proto, defaultTimeout);
-    return [s as Socket<A>, peer];
+    const s = adopt(nd, d.family, d.type, d.proto, defaults.timeout);
+    return [s as Socket<A, KindStream>, peer];
   }
 
   // -------------------------------------------------------------- connect
@@ -375,6 +416,8 @@ export class Socket<A extends Address = Address>
   /**
    * Connects to `address`. In non-blocking mode rejects with
    * `EINPROGRESS` while the connection completes in the background.
+   * `{ signal }` gives up with `signal.reason`, as a timeout does (the
+   * socket can connect again).
    *
    * @example
    * ```ts
@@ -387,15 +430,18 @@ export class Socket<A extends Address = Address>
    * console.log(client.getpeername()); // same as server.getsockname()
    * ```
    */
-  async connect(address: Address): Promise<void> {
+  async connect(address: Address, options?: WaitOptions): Promise<void> {
     const d = this.#desc();
     const parsed = parseSockaddr(d.family, address, "connect");
-    await this.#ops.connect(d, parsed, this.#mode());
+    const signal = signalOf(options);
+    signal?.throwIfAborted();
+    await this.#ops.connect(d, parsed, this.#mode(0, signal));
   }
 
   /**
    * Like {@link connect}, but resolves to `0` or the errno instead of
-   * rejecting for a refused or unreachable peer (name errors still reject).
+   * rejecting for a refused or unreachable peer (name errors and an
+   * abort of `{ signal }` still reject).
    *
    * @example
    * ```ts
@@ -408,9 +454,9 @@ export class Socket<A extends Address = Address>
    * console.log(await s.connect_ex(["127.0.0.1", port])); // 111
    * ```
    */
-  async connect_ex(address: Address): Promise<number> {
+  async connect_ex(address: Address, options?: WaitOptions): Promise<number> {
     try {
-      await this.connect(address);
+      await this.connect(address, options);
       return 0;
     } catch (e) {
       if (e instanceof gaierror || !(e instanceof error)) throw e;
@@ -436,13 +482,16 @@ export class Socket<A extends Address = Address>
    */
   send(
     data: Uint8Array | ArrayBufferView | ArrayBuffer | string,
-    flags = 0,
+    flags?: number | WaitOptions,
+    options?: WaitOptions,
   ): Promise<number> {
     try {
       const d = this.#desc();
       const bytes = toBytes(data);
-      const f = toInt(flags);
-      return this.#ops.send(d, bytes, this.#mode(f), f);
+      const [[fl], signal] = splitOptions([flags, options]);
+      const f = fl === undefined ? 0 : toInt(fl);
+      signal?.throwIfAborted();
+      return this.#ops.send(d, bytes, this.#mode(f, signal), f);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -464,20 +513,24 @@ export class Socket<A extends Address = Address>
    */
   sendall(
     data: Uint8Array | ArrayBufferView | ArrayBuffer | string,
-    flags = 0,
+    flags?: number | WaitOptions,
+    options?: WaitOptions,
   ): Promise<void> {
     try {
       const d = this.#desc();
       const bytes = toBytes(data);
-      const f = toInt(flags);
-      return this.#ops.sendall(d, bytes, this.#mode(f), f);
+      const [[fl], signal] = splitOptions([flags, options]);
+      const f = fl === undefined ? 0 : toInt(fl);
+      signal?.throwIfAborted();
+      return this.#ops.sendall(d, bytes, this.#mode(f, signal), f);
     } catch (e) {
       return Promise.reject(e);
     }
   }
   /**
    * Sends a datagram to `address`: `sendto(data, address)` or
-   * `sendto(data, flags, address)`.
+   * `sendto(data, flags, address)`, each with an optional `{ signal }`
+   * last.
    *
    * @example
    * ```ts
@@ -492,20 +545,49 @@ export class Socket<A extends Address = Address>
    */
   sendto(
     data: Uint8Array | ArrayBufferView | ArrayBuffer | string,
+    address: Address,
+    options?: WaitOptions,
+  ): Promise<number>;
+  /** `sendto(data, flags, address)`: the same with `flags`. */
+  sendto(
+    data: Uint8Array | ArrayBufferView | ArrayBuffer | string,
+    flags: number,
+    address: Address,
+    options?: WaitOptions,
+  ): Promise<number>;
+  sendto(
+    data: Uint8Array | ArrayBufferView | ArrayBuffer | string,
     flagsOrAddress: number | Address,
-    address?: Address,
+    // Not optional here, so that `sendto(data, flags)` is reported against
+    // the public forms alone.
+    address: Address | WaitOptions | undefined,
+    options?: WaitOptions,
   ): Promise<number> {
     try {
       const d = this.#desc();
       const bytes = toBytes(data);
       let flags = 0;
       let target: unknown = flagsOrAddress;
-      if (address !== undefined) {
+      let signal: AbortSignal | undefined;
+      if (address !== undefined && !isWaitOptions(address)) {
         flags = toInt(flagsOrAddress);
         target = address;
+        signal = signalOf(options);
+      } else {
+        if (options !== undefined) {
+          throw new TypeError("sendto() takes at most 3 arguments");
+        }
+        signal = signalOf(address);
       }
       const parsed = parseSockaddr(d.family, target, "sendto");
-      return this.#ops.sendto(d, bytes, parsed, this.#mode(flags), flags);
+      signal?.throwIfAborted();
+      return this.#ops.sendto(
+        d,
+        bytes,
+        parsed,
+        this.#mode(flags, signal),
+        flags,
+      );
     } catch (e) {
       return Promise.reject(e);
     }
@@ -526,13 +608,24 @@ export class Socket<A extends Address = Address>
    * b.close();
    * ```
    */
-  recv(bufsize: number, flags = 0): Promise<Uint8Array> {
+  recv(
+    bufsize: number,
+    flags?: number | WaitOptions,
+    options?: WaitOptions,
+  ): Promise<Uint8Array> {
     // Not async: the hot path hands back the core's promise as it is.
     try {
       const d = this.#desc();
       const n = checkBufsize(bufsize, "recv");
-      const f = toInt(flags);
-      return this.#ops.recv(d, n, f, this.#mode(f));
+      let f = 0;
+      let signal: AbortSignal | undefined;
+      if (flags !== undefined || options !== undefined) {
+        const [[fl], sig] = splitOptions([flags, options]);
+        if (fl !== undefined) f = toInt(fl);
+        signal = sig;
+        signal?.throwIfAborted();
+      }
+      return this.#ops.recv(d, n, f, this.#mode(f, signal));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -554,14 +647,17 @@ export class Socket<A extends Address = Address>
    */
   recv_into(
     buffer: Uint8Array | ArrayBufferView | ArrayBuffer,
-    nbytes = 0,
-    flags = 0,
+    nbytes?: number | WaitOptions,
+    flags?: number | WaitOptions,
+    options?: WaitOptions,
   ): Promise<number> {
     try {
       const d = this.#desc();
-      const dst = intoView(buffer, nbytes, "recv_into");
-      const f = toInt(flags);
-      return this.#ops.recvInto(d, dst, f, this.#mode(f));
+      const [[nb, fl], signal] = splitOptions([nbytes, flags, options]);
+      const dst = intoView(buffer, nb ?? 0, "recv_into");
+      const f = fl === undefined ? 0 : toInt(fl);
+      signal?.throwIfAborted();
+      return this.#ops.recvInto(d, dst, f, this.#mode(f, signal));
     } catch (e) {
       return Promise.reject(e);
     }
@@ -582,15 +678,18 @@ export class Socket<A extends Address = Address>
    */
   recvfrom(
     bufsize: number,
-    flags = 0,
+    flags?: number | WaitOptions,
+    options?: WaitOptions,
   ): Promise<[Uint8Array, SenderOf<A>]> {
     try {
       const d = this.#desc();
       const n = checkBufsize(bufsize, "recvfrom");
-      const f = toInt(flags);
+      const [[fl], signal] = splitOptions([flags, options]);
+      const f = fl === undefined ? 0 : toInt(fl);
+      signal?.throwIfAborted();
       // The sender is typed by the family (a datagram socket of an IP
       // family always has one); a stream socket gives `null`, as Linux.
-      return this.#ops.recvfrom(d, n, f, this.#mode(f)) as Promise<
+      return this.#ops.recvfrom(d, n, f, this.#mode(f, signal)) as Promise<
         [Uint8Array, SenderOf<A>]
       >;
     } catch (e) {
@@ -613,15 +712,23 @@ export class Socket<A extends Address = Address>
    */
   recvfrom_into(
     buffer: Uint8Array | ArrayBufferView | ArrayBuffer,
-    nbytes = 0,
-    flags = 0,
+    nbytes?: number | WaitOptions,
+    flags?: number | WaitOptions,
+    options?: WaitOptions,
   ): Promise<[number, SenderOf<A>]> {
     try {
       const d = this.#desc();
-      const dst = intoView(buffer, nbytes, "recvfrom_into");
-      const f = toInt(flags);
+      const [[nb, fl], signal] = splitOptions([nbytes, flags, options]);
+      const dst = intoView(buffer, nb ?? 0, "recvfrom_into");
+      const f = fl === undefined ? 0 : toInt(fl);
+      signal?.throwIfAborted();
       // Typed as recvfrom's sender is.
-      return this.#ops.recvfromInto(d, dst, f, this.#mode(f)) as Promise<
+      return this.#ops.recvfromInto(
+        d,
+        dst,
+        f,
+        this.#mode(f, signal),
+      ) as Promise<
         [number, SenderOf<A>]
       >;
     } catch (e) {
@@ -716,12 +823,12 @@ export class Socket<A extends Address = Address>
    * console.log(t.fileno() !== s.fileno()); // true
    * ```
    */
-  dup(): Socket<A> {
+  dup(): Socket<A, K> {
     const d = this.#desc();
     d.retain();
     // CPython's dup() copies the timeout (and so the blocking mode).
     const s = adopt(d, this.#family, this.#type, this.#proto, this.#timeout);
-    return s as Socket<A>;
+    return s as Socket<A, K>;
   }
 
   /**
@@ -974,8 +1081,10 @@ export class Socket<A extends Address = Address>
    * A byte `ReadableStream` of received data (for Web-streams code; a BYOB
    * reader works). It reads only for a pending read: releasing the reader
    * or cancelling the stream loses nothing, the next `recv` gets what comes
-   * next. Cancelling does not close the socket (as closing a file from
-   * Python's `makefile` does not): close it yourself.
+   * next. Cancelling (as `pipeTo` does when the destination fails, or
+   * `break` in a `for await` over the stream) does not close the socket, as
+   * closing a file from Python's `makefile` does not: close it yourself.
+   * After a cancel, `readable` gives a new stream.
    *
    * @example
    * ```ts
@@ -993,6 +1102,9 @@ export class Socket<A extends Address = Address>
       type: "bytes",
       autoAllocateChunkSize: READABLE_CHUNK,
       pull: (controller) => this.#pull(controller),
+      cancel: () => {
+        this.#readable = null;
+      },
     });
     return this.#readable;
   }
@@ -1044,23 +1156,58 @@ export class Socket<A extends Address = Address>
   }
 
   /**
-   * Iterates over received chunks until the end of the stream.
+   * Iterates over what the socket receives. A stream socket gives chunks of
+   * bytes (each as `recv(65536)`) until the end of the stream. A datagram
+   * socket gives `[data, address]` pairs (each as `recvfrom(65536)`) until
+   * the socket is closed.
+   *
+   * Leaving the loop (`break`, `return`, a throw) stops receiving and
+   * leaves the socket open, as leaving a loop over Python's `makefile()`
+   * does: nothing that was not handed out is consumed, the next `recv`
+   * gets it, and closing the socket is the caller's business (`using`).
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { AF_INET, SOCK_DGRAM, socket, socketpair } from "../mod.ts";
    * const [a, b] = await socketpair();
    * await a.sendall("abc");
    * a.close();
    * for await (const chunk of b) console.log(chunk.length); // 3
    * b.close();
+   *
+   * using rx = socket(AF_INET, SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = socket(AF_INET, SOCK_DGRAM);
+   * await tx.sendto("ping", rx.getsockname());
+   * for await (const [data, [host]] of rx) {
+   *   console.log(data.length, host); // 4 127.0.0.1
+   *   break; // rx stays open
+   * }
    * ```
    */
-  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
+  async *[Symbol.asyncIterator](): AsyncGenerator<
+    ReceivedOf<A, K>,
+    void,
+    undefined
+  > {
+    if (this.#ops === DATAGRAM) {
+      for (;;) {
+        let item: [Uint8Array, SenderOf<A>];
+        try {
+          item = await this.recvfrom(READABLE_CHUNK);
+        } catch (e) {
+          // Closing the socket is how a loop over datagrams ends.
+          if (this.#h === null && e instanceof error) return;
+          throw e;
+        }
+        // The runtime type fixes the item's shape (K is the checker's view).
+        yield item as ReceivedOf<A, K>;
+      }
+    }
     for (;;) {
-      const chunk = await this.recv(65536);
+      const chunk = await this.recv(READABLE_CHUNK);
       if (chunk.length === 0) return;
-      yield chunk;
+      yield chunk as ReceivedOf<A, K>;
     }
   }
 
@@ -1156,13 +1303,16 @@ export const SocketType: typeof Socket = Socket;
  * console.log(s.getsockname()); // ["::", 0, 0, 0]
  * ```
  */
-export function socket<F extends number = FamilyInet>(
+export function socket<
+  F extends number = FamilyInet,
+  K extends number = KindStream,
+>(
   family?: F,
-  type?: number,
+  type?: K,
   proto?: number,
   fileno?: number | null,
-): Socket<AddressOf<F>> {
-  return new Socket(family, type, proto, fileno) as Socket<AddressOf<F>>;
+): Socket<AddressOf<F>, K> {
+  return new Socket(family, type, proto, fileno) as Socket<AddressOf<F>, K>;
 }
 
 // `isinstance(s, socket.socket)` is `s instanceof socket` here: the factory
@@ -1199,7 +1349,7 @@ export function fromfd(
   } else {
     d.retain();
   }
-  return adopt(d, d.family, d.type, d.proto, defaultTimeout);
+  return adopt(d, d.family, d.type, d.proto, defaults.timeout);
 }
 
 // ----------------------------------------------------------------- helpers

@@ -53,7 +53,7 @@ export type RequestHandlerClass = new (
  *
  * @example
  * ```ts
- * import { BaseRequestHandler, TCPServer } from "./mod.ts";
+ * import { BaseRequestHandler, TCPServer } from "@pysocket/socket/socketserver";
  * class Echo extends BaseRequestHandler {
  *   override async handle(): Promise<void> {
  *     await this.request.sendall(await this.request.recv(1024));
@@ -226,7 +226,7 @@ type StreamHandlerStatics = typeof StreamRequestHandler;
  *
  * @example
  * ```ts
- * import { StreamRequestHandler, TCPServer } from "./mod.ts";
+ * import { StreamRequestHandler, TCPServer } from "@pysocket/socket/socketserver";
  * class Upper extends StreamRequestHandler {
  *   static override timeout = 5;
  *   override async handle(): Promise<void> {
@@ -338,7 +338,7 @@ export class StreamRequestHandler extends BaseRequestHandler<Socket> {
  *
  * @example
  * ```ts
- * import { BytesIO } from "./mod.ts";
+ * import { BytesIO } from "@pysocket/socket/socketserver";
  * const f = new BytesIO(new TextEncoder().encode("a\nb\n"));
  * console.log(f.readline()); // Uint8Array [97, 10]
  * ```
@@ -446,7 +446,7 @@ export class BytesIO implements Iterable<Uint8Array> {
  *
  * @example
  * ```ts
- * import { DatagramRequestHandler, UDPServer } from "./mod.ts";
+ * import { DatagramRequestHandler, UDPServer } from "@pysocket/socket/socketserver";
  * class Upper extends DatagramRequestHandler {
  *   override handle(): void {
  *     const text = new TextDecoder().decode(this.rfile.read());

@@ -6,13 +6,13 @@
  * `fork()`.
  *
  * ```ts
- * import * as socketserver from "./mod.ts";
+ * import * as socketserver from "@pysocket/socket/socketserver";
  * ```
  *
  * @example
  * ```ts
- * import { socket } from "../socket/mod.ts";
- * import * as socketserver from "./mod.ts";
+ * import { socket } from "@pysocket/socket";
+ * import * as socketserver from "@pysocket/socket/socketserver";
  * class Echo extends socketserver.BaseRequestHandler {
  *   override async handle(): Promise<void> {
  *     const data = await this.request.recv(1024);

@@ -49,7 +49,7 @@ type BaseStatics = typeof BaseServer;
  *
  * @example
  * ```ts
- * import { BaseRequestHandler, TCPServer } from "./mod.ts";
+ * import { BaseRequestHandler, TCPServer } from "@pysocket/socket/socketserver";
  * class Quiet extends TCPServer {
  *   static override allow_reuse_address = true;
  * }
@@ -123,7 +123,7 @@ export class BaseServer implements Disposable, AsyncDisposable {
    *
    * @example
    * ```ts
-   * import { BaseRequestHandler, TCPServer } from "./mod.ts";
+   * import { BaseRequestHandler, TCPServer } from "@pysocket/socket/socketserver";
    * await using server = new TCPServer(["127.0.0.1", 0], BaseRequestHandler);
    * const serving = server.serve_forever();
    * await server.shutdown();
@@ -339,8 +339,8 @@ type TCPStatics = typeof TCPServer;
  *
  * @example
  * ```ts
- * import { socket } from "../socket/mod.ts";
- * import { BaseRequestHandler, TCPServer } from "./mod.ts";
+ * import { socket } from "@pysocket/socket";
+ * import { BaseRequestHandler, TCPServer } from "@pysocket/socket/socketserver";
  * class Hello extends BaseRequestHandler {
  *   override async handle(): Promise<void> {
  *     await this.request.sendall("hello\n");
@@ -507,7 +507,7 @@ type UDPStatics = typeof UDPServer;
  *
  * @example
  * ```ts
- * import { DatagramRequestHandler, UDPServer } from "./mod.ts";
+ * import { DatagramRequestHandler, UDPServer } from "@pysocket/socket/socketserver";
  * class Echo extends DatagramRequestHandler {
  *   override handle(): void {
  *     this.wfile.write(this.rfile.read());
@@ -564,7 +564,7 @@ export class UDPServer extends TCPServer {
  *
  * @example
  * ```ts
- * import { BaseRequestHandler, UnixStreamServer } from "./mod.ts";
+ * import { BaseRequestHandler, UnixStreamServer } from "@pysocket/socket/socketserver";
  * const path = Deno.makeTempDirSync() + "/sock";
  * await using server = new UnixStreamServer(path, BaseRequestHandler);
  * console.log(server.server_address === path); // true
@@ -580,7 +580,7 @@ export class UnixStreamServer extends TCPServer {
  *
  * @example
  * ```ts
- * import { DatagramRequestHandler, UnixDatagramServer } from "./mod.ts";
+ * import { DatagramRequestHandler, UnixDatagramServer } from "@pysocket/socket/socketserver";
  * const path = Deno.makeTempDirSync() + "/dgram";
  * await using server = new UnixDatagramServer(path, DatagramRequestHandler);
  * console.log(server.server_address === path); // true

@@ -55,7 +55,7 @@ export type ThreadingClass<C extends ServerClass> =
  *
  * @example
  * ```ts
- * import { BaseRequestHandler, TCPServer, ThreadingMixIn } from "./mod.ts";
+ * import { BaseRequestHandler, TCPServer, ThreadingMixIn } from "@pysocket/socket/socketserver";
  * class MyServer extends ThreadingMixIn(TCPServer) {
  *   static override daemon_threads = true;
  * }
@@ -120,50 +120,84 @@ export function ThreadingMixIn<C extends ServerClass>(
   return Threading as unknown as ThreadingClass<C>;
 }
 
+// The servers below are constants of a class type rather than `class X
+// extends ThreadingMixIn(Y) {}`: `deno publish` cannot type a superclass
+// that is a call, and `deno doc` refuses one behind a private name.
+function named<T extends ServerClass>(cls: T, name: string): T {
+  Object.defineProperty(cls, "name", { value: name });
+  return cls;
+}
+
 /**
  * A TCP server handling each request in its own task.
  *
  * @example
  * ```ts
- * import { BaseRequestHandler, ThreadingTCPServer } from "./mod.ts";
+ * import { BaseRequestHandler, ThreadingTCPServer } from "@pysocket/socket/socketserver";
  * await using server = new ThreadingTCPServer(["127.0.0.1", 0], BaseRequestHandler);
  * ```
  */
-export class ThreadingTCPServer extends ThreadingMixIn(TCPServer) {}
+export const ThreadingTCPServer: ThreadingClass<typeof TCPServer> = named(
+  ThreadingMixIn(TCPServer),
+  "ThreadingTCPServer",
+);
+/** A `ThreadingTCPServer` (the instance type of the class above). */
+export type ThreadingTCPServer = InstanceType<typeof ThreadingTCPServer>;
 
 /**
  * A UDP server handling each datagram in its own task.
  *
  * @example
  * ```ts
- * import { DatagramRequestHandler, ThreadingUDPServer } from "./mod.ts";
+ * import { DatagramRequestHandler, ThreadingUDPServer } from "@pysocket/socket/socketserver";
  * await using server = new ThreadingUDPServer(["127.0.0.1", 0], DatagramRequestHandler);
  * ```
  */
-export class ThreadingUDPServer extends ThreadingMixIn(UDPServer) {}
+export const ThreadingUDPServer: ThreadingClass<typeof UDPServer> = named(
+  ThreadingMixIn(UDPServer),
+  "ThreadingUDPServer",
+);
+/** A `ThreadingUDPServer` (the instance type of the class above). */
+export type ThreadingUDPServer = InstanceType<typeof ThreadingUDPServer>;
 
 /**
  * A Unix stream server handling each connection in its own task.
  *
  * @example
  * ```ts
- * import { BaseRequestHandler, ThreadingUnixStreamServer } from "./mod.ts";
+ * import { BaseRequestHandler, ThreadingUnixStreamServer } from "@pysocket/socket/socketserver";
  * const path = Deno.makeTempDirSync() + "/sock";
  * await using server = new ThreadingUnixStreamServer(path, BaseRequestHandler);
  * ```
  */
-export class ThreadingUnixStreamServer
-  extends ThreadingMixIn(UnixStreamServer) {}
+export const ThreadingUnixStreamServer: ThreadingClass<
+  typeof UnixStreamServer
+> = named(
+  ThreadingMixIn(UnixStreamServer),
+  "ThreadingUnixStreamServer",
+);
+/** A `ThreadingUnixStreamServer` (the instance type of the class above). */
+export type ThreadingUnixStreamServer = InstanceType<
+  typeof ThreadingUnixStreamServer
+>;
 
 /**
  * A Unix datagram server handling each datagram in its own task.
  *
  * @example
  * ```ts
- * import { DatagramRequestHandler, ThreadingUnixDatagramServer } from "./mod.ts";
+ * import { DatagramRequestHandler, ThreadingUnixDatagramServer } from "@pysocket/socket/socketserver";
  * const path = Deno.makeTempDirSync() + "/dgram";
  * await using server = new ThreadingUnixDatagramServer(path, DatagramRequestHandler);
  * ```
  */
-export class ThreadingUnixDatagramServer
-  extends ThreadingMixIn(UnixDatagramServer) {}
+export const ThreadingUnixDatagramServer: ThreadingClass<
+  typeof UnixDatagramServer
+> = named(
+  ThreadingMixIn(UnixDatagramServer),
+  "ThreadingUnixDatagramServer",
+);
+/** A `ThreadingUnixDatagramServer` (the instance type of the class above). */
+export type ThreadingUnixDatagramServer = InstanceType<
+  typeof ThreadingUnixDatagramServer
+>;

@@ -71,7 +71,7 @@ Deno.test("create_server: reuse_port, dualstack, AF_UNIX, errors", async () => {
       family: socket.AF_INET6,
       dualstack_ipv6: true,
     });
-    const port = (d.getsockname() as [string, number])[1];
+    const port = d.getsockname()[1];
     await using c4 = await socket.create_connection(["127.0.0.1", port]);
     const [conn, addr] = await d.accept();
     assert.equal((addr as unknown[])[0], "::ffff:127.0.0.1");

@@ -95,7 +95,7 @@ Deno.test("create_server: address in use names it as Python's repr", async () =>
   await using v6 = socket.create_server(["::1", 0], {
     family: socket.AF_INET6,
   });
-  const p6 = (v6.getsockname() as [string, number])[1];
+  const p6 = v6.getsockname()[1];
   e = await assertErrno(
     () => socket.create_server(["::1", p6, 0, 0], { family: socket.AF_INET6 }),
     errno.EADDRINUSE,

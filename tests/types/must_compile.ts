@@ -1,4 +1,4 @@
-// Natural uses of errno and the constants that must type-check under the
+// Natural uses of errno, the constants and sockets that must type-check under the
 // project's compiler options, with no casts and no `!`. Never run: checked by
 // `deno task check` and `deno task check:types` (_tools/check_types.ts); the
 // files in must_fail/ are the other half, what must not type-check.
@@ -7,14 +7,20 @@ import {
   AddressFamily,
   AF_INET,
   AF_INET6,
+  AF_UNIX,
+  create_connection,
+  create_server,
   errno,
   error,
   IPPROTO_TCP,
   MSG_DONTWAIT,
   MSG_PEEK,
+  SOCK_DGRAM,
   SOCK_STREAM,
   type Socket,
+  socket,
   SocketKind,
+  socketpair,
   TCP_NODELAY,
 } from "../../mod.ts";
 import { type ErrnoName, isErrnoName } from "../../_base/errors.ts";
@@ -98,3 +104,48 @@ async function files(s: Socket): Promise<void> {
   console.log(either, rb.name, r.encoding, rb.fileno(), rb.readable());
 }
 console.log(files);
+// Addresses are typed by family: destructuring needs no cast and no `!`.
+const tcp = socket();
+tcp.bind(["127.0.0.1", 0]);
+const [host, port] = tcp.getsockname();
+const nextPort: number = port + 1;
+console.log(host.toUpperCase(), nextPort);
+const six = socket(AF_INET6, SOCK_STREAM);
+const [host6, port6, flowinfo, scopeId] = six.getsockname();
+console.log(host6.length, port6 + flowinfo + scopeId);
+const local = socket(AF_UNIX, SOCK_STREAM);
+const path: string = local.getsockname();
+console.log(path.length);
+
+// A datagram echoes back to its sender, and iterating gives the same pairs.
+const udp = socket(AF_INET, SOCK_DGRAM);
+udp.bind(["127.0.0.1", 0]);
+const [d, a] = await udp.recvfrom(9);
+await udp.sendto(d, a);
+await udp.sendto(d, 0, a);
+for await (const [data, [fromHost, fromPort]] of udp) {
+  console.log(data.byteLength, fromHost, fromPort + 1);
+  await udp.sendto(data, [fromHost, fromPort]);
+  break;
+}
+
+// A stream socket iterates chunks of bytes; an accepted socket too.
+const server = create_server(["127.0.0.1", 0]);
+const client = await create_connection(server.getsockname());
+const [conn, [peerHost, peerPort]] = await server.accept();
+for await (const chunk of conn) console.log(chunk.byteLength);
+console.log(peerHost, peerPort + 1);
+
+// `{ signal }` goes last, or in place of the optional arguments.
+const { signal } = new AbortController();
+const [pa, pb] = await socketpair();
+await pa.send("x", { signal });
+await pa.sendall("y", 0, { signal });
+console.log(await pb.recv(10, { signal }), await pb.recv(10, 0, { signal }));
+console.log(await pb.recv_into(new Uint8Array(4), { signal }));
+const [, peer] = await udp.recvfrom(9, { signal });
+await udp.sendto("z", peer, { signal });
+await client.connect(server.getsockname(), { signal });
+console.log(await client.connect_ex(server.getsockname(), { signal }));
+const again = await create_connection(["127.0.0.1", port], 5, { signal });
+console.log(again.fileno());
