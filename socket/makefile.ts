@@ -27,7 +27,7 @@ import type { WaitMode } from "./_wait.ts";
  *
  * @example
  * ```ts
- * import { socketpair, type SocketFileMode } from "../mod.ts";
+ * import { socketpair, type SocketFileMode } from "@pysocket/socket";
  * const [a, b] = await socketpair();
  * const mode: SocketFileMode = "rwb";
  * const f = a.makefile(mode);
@@ -54,7 +54,7 @@ export interface SocketFileOwner {
  *
  * @example
  * ```ts
- * import type { BytesInput } from "../mod.ts";
+ * import type { BytesInput } from "@pysocket/socket";
  * const data: BytesInput = new Uint16Array([1, 2]);
  * console.log(data.byteLength); // 4
  * ```
@@ -68,7 +68,7 @@ export type BytesInput = Uint8Array | ArrayBufferView | ArrayBuffer;
  *
  * @example
  * ```ts
- * import { type SocketFile, socketpair } from "../mod.ts";
+ * import { type SocketFile, socketpair } from "@pysocket/socket";
  * const [a, b] = await socketpair();
  * const mode: string = "rb";
  * const f: SocketFile = a.makefile(mode);
@@ -117,7 +117,7 @@ export interface SocketFile extends AsyncIterable<string | Uint8Array> {
  *
  * @example
  * ```ts
- * import { socketpair } from "../mod.ts";
+ * import { socketpair } from "@pysocket/socket";
  * const [a, b] = await socketpair();
  * await a.sendall("line\nrest");
  * a.close();
@@ -151,7 +151,7 @@ export interface BinarySocketFile extends SocketFile {
  *
  * @example
  * ```ts
- * import { socketpair } from "../mod.ts";
+ * import { socketpair } from "@pysocket/socket";
  * const [a, b] = await socketpair();
  * await a.sendall("💥 ok\r\n");
  * a.close();
@@ -186,7 +186,7 @@ export interface TextSocketFile extends SocketFile {
  *
  * @example
  * ```ts
- * import { socketpair } from "../mod.ts";
+ * import { socketpair } from "@pysocket/socket";
  * const [a, b] = await socketpair();
  * const w = a.makefile("wb", 0);
  * console.log(await w.write(new Uint8Array(3))); // 3
@@ -238,7 +238,7 @@ export interface RawSocketFile extends AsyncIterable<Uint8Array> {
  *
  * @example
  * ```ts
- * import type { BinarySocketFile, SocketFileFor } from "../mod.ts";
+ * import type { BinarySocketFile, SocketFileFor } from "@pysocket/socket";
  * type F = SocketFileFor<"rb">;
  * const same = (f: F): BinarySocketFile => f;
  * console.log(typeof same); // function
@@ -680,7 +680,7 @@ class BufferedFile extends FileCore implements BinarySocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall("abcdef");
    * a.close();
@@ -718,7 +718,7 @@ class BufferedFile extends FileCore implements BinarySocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall("abc");
    * const f = b.makefile("rb");
@@ -742,7 +742,7 @@ class BufferedFile extends FileCore implements BinarySocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall("abcd");
    * const f = b.makefile("rb");
@@ -766,7 +766,7 @@ class BufferedFile extends FileCore implements BinarySocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall("GET / HTTP/1.0\r\n\r\n");
    * const f = b.makefile("rb");
@@ -792,7 +792,7 @@ class BufferedFile extends FileCore implements BinarySocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall("1\n2\n3");
    * a.close();
@@ -822,7 +822,7 @@ class BufferedFile extends FileCore implements BinarySocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * const f = a.makefile("wb");
    * console.log(await f.write(new Uint8Array([1, 2, 3]))); // 3
@@ -854,7 +854,7 @@ class BufferedFile extends FileCore implements BinarySocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * const f = a.makefile("wb");
    * await f.write(new Uint8Array([1, 2, 3]));
@@ -880,7 +880,7 @@ class BufferedFile extends FileCore implements BinarySocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * const f = a.makefile("rb");
    * await f.close();
@@ -924,7 +924,7 @@ class RawFile extends FileCore implements RawSocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall("abc");
    * const f = b.makefile("rb", 0);
@@ -952,7 +952,7 @@ class RawFile extends FileCore implements RawSocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall("ab");
    * const f = b.makefile("rb", 0);
@@ -975,7 +975,7 @@ class RawFile extends FileCore implements RawSocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall("x\ny\n");
    * const f = b.makefile("rb", 0);
@@ -995,7 +995,7 @@ class RawFile extends FileCore implements RawSocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall("x\ny\n");
    * a.close();
@@ -1025,7 +1025,7 @@ class RawFile extends FileCore implements RawSocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * const f = a.makefile("wb", 0);
    * console.log(await f.write(new Uint8Array(5))); // 5
@@ -1050,7 +1050,7 @@ class RawFile extends FileCore implements RawSocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * const f = a.makefile("wb", 0);
    * await f.flush();
@@ -1069,7 +1069,7 @@ class RawFile extends FileCore implements RawSocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * const f = a.makefile("rb", 0);
    * await f.close();
@@ -1224,7 +1224,7 @@ class TextFile implements TextSocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall("éa💥");
    * a.close();
@@ -1298,7 +1298,7 @@ class TextFile implements TextSocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall("one\r\ntwo\n");
    * a.close();
@@ -1332,7 +1332,7 @@ class TextFile implements TextSocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall("1\n2\n3");
    * a.close();
@@ -1371,7 +1371,7 @@ class TextFile implements TextSocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * const f = a.makefile("w", null, "latin-1");
    * console.log(await f.write("é\n")); // 2
@@ -1403,7 +1403,7 @@ class TextFile implements TextSocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * const f = a.makefile("w");
    * await f.write("hello\n");
@@ -1424,7 +1424,7 @@ class TextFile implements TextSocketFile {
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * const f = a.makefile("r");
    * await f.close();

@@ -68,7 +68,7 @@ export type {
  *
  * @example
  * ```ts
- * import { AF_INET, type ReceivedOf, SOCK_DGRAM, socket } from "../mod.ts";
+ * import { AF_INET, type ReceivedOf, SOCK_DGRAM, socket } from "@pysocket/socket";
  * using u = socket(AF_INET, SOCK_DGRAM);
  * const item: ReceivedOf<[string, number], typeof SOCK_DGRAM> = [
  *   new Uint8Array(),
@@ -235,7 +235,7 @@ function checkFamilyAndType(family: number, type: number): void {
  *
  * @example
  * ```ts
- * import { AF_INET, SOCK_STREAM, Socket } from "../mod.ts";
+ * import { AF_INET, SOCK_STREAM, Socket } from "@pysocket/socket";
  * using server = new Socket(AF_INET, SOCK_STREAM);
  * server.bind(["127.0.0.1", 0]);
  * server.listen();
@@ -352,7 +352,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket } from "../mod.ts";
+   * import { socket } from "@pysocket/socket";
    * using s = socket();
    * s.bind(["127.0.0.1", 0]);
    * console.log(s.getsockname()[1] > 0); // true
@@ -369,7 +369,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket } from "../mod.ts";
+   * import { socket } from "@pysocket/socket";
    * using s = socket();
    * s.listen();
    * console.log(s.getsockname()[1] > 0); // true
@@ -388,7 +388,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { create_connection, socket } from "../mod.ts";
+   * import { create_connection, socket } from "@pysocket/socket";
    * using server = socket();
    * server.bind(["127.0.0.1", 0]);
    * server.listen();
@@ -421,7 +421,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket } from "../mod.ts";
+   * import { socket } from "@pysocket/socket";
    * using server = socket();
    * server.bind(["127.0.0.1", 0]);
    * server.listen();
@@ -445,7 +445,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket } from "../mod.ts";
+   * import { socket } from "@pysocket/socket";
    * using probe = socket();
    * probe.bind(["127.0.0.1", 0]);
    * const port = probe.getsockname()[1] as number;
@@ -473,7 +473,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * console.log(await a.send("hi")); // 2
    * a.close();
@@ -501,7 +501,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall(new Uint8Array(100_000));
    * a.close();
@@ -534,7 +534,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { AF_INET, SOCK_DGRAM, socket } from "../mod.ts";
+   * import { AF_INET, SOCK_DGRAM, socket } from "@pysocket/socket";
    * using rx = socket(AF_INET, SOCK_DGRAM);
    * rx.bind(["127.0.0.1", 0]);
    * using tx = socket(AF_INET, SOCK_DGRAM);
@@ -600,7 +600,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.send("hello");
    * console.log(new TextDecoder().decode(await b.recv(1024))); // hello
@@ -636,7 +636,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.send("abc");
    * const buf = new Uint8Array(10);
@@ -667,7 +667,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { AF_INET, SOCK_DGRAM, socket } from "../mod.ts";
+   * import { AF_INET, SOCK_DGRAM, socket } from "@pysocket/socket";
    * using rx = socket(AF_INET, SOCK_DGRAM);
    * rx.bind(["127.0.0.1", 0]);
    * using tx = socket(AF_INET, SOCK_DGRAM);
@@ -701,7 +701,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { AF_INET, SOCK_DGRAM, socket } from "../mod.ts";
+   * import { AF_INET, SOCK_DGRAM, socket } from "@pysocket/socket";
    * using rx = socket(AF_INET, SOCK_DGRAM);
    * rx.bind(["127.0.0.1", 0]);
    * using tx = socket(AF_INET, SOCK_DGRAM);
@@ -743,7 +743,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { SHUT_WR, socketpair } from "../mod.ts";
+   * import { SHUT_WR, socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.send("last words");
    * a.shutdown(SHUT_WR);
@@ -767,7 +767,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket } from "../mod.ts";
+   * import { socket } from "@pysocket/socket";
    * const s = socket();
    * s.close();
    * console.log(s.fileno()); // -1
@@ -795,7 +795,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { fromfd, socket, AF_INET, SOCK_STREAM } from "../mod.ts";
+   * import { fromfd, socket, AF_INET, SOCK_STREAM } from "@pysocket/socket";
    * const s = socket();
    * const fd = s.detach();
    * using again = fromfd(fd, AF_INET, SOCK_STREAM);
@@ -817,7 +817,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket } from "../mod.ts";
+   * import { socket } from "@pysocket/socket";
    * using s = socket();
    * using t = s.dup();
    * console.log(t.fileno() !== s.fileno()); // true
@@ -837,7 +837,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket } from "../mod.ts";
+   * import { socket } from "@pysocket/socket";
    * using s = socket();
    * console.log(s.fileno() > 0); // true
    * ```
@@ -853,7 +853,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket } from "../mod.ts";
+   * import { socket } from "@pysocket/socket";
    * using s = socket();
    * console.log(s.getsockname()); // ["0.0.0.0", 0]
    * ```
@@ -871,7 +871,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket } from "../mod.ts";
+   * import { socket } from "@pysocket/socket";
    * using s = socket();
    * try { s.getpeername(); } catch (e) { console.log((e as { errno: number }).errno); } // 107
    * ```
@@ -892,7 +892,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket } from "../mod.ts";
+   * import { socket } from "@pysocket/socket";
    * using s = socket();
    * s.setblocking(false);
    * console.log(s.gettimeout()); // 0
@@ -908,7 +908,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket } from "../mod.ts";
+   * import { socket } from "@pysocket/socket";
    * using s = socket();
    * console.log(s.getblocking()); // true
    * ```
@@ -924,7 +924,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket } from "../mod.ts";
+   * import { socket } from "@pysocket/socket";
    * using s = socket();
    * s.settimeout(0.5);
    * console.log(s.gettimeout()); // 0.5
@@ -941,7 +941,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket } from "../mod.ts";
+   * import { socket } from "@pysocket/socket";
    * using s = socket();
    * console.log(s.gettimeout()); // null
    * ```
@@ -958,7 +958,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket, SOL_SOCKET, SO_REUSEADDR } from "../mod.ts";
+   * import { socket, SOL_SOCKET, SO_REUSEADDR } from "@pysocket/socket";
    * using s = socket();
    * s.setsockopt(SOL_SOCKET, SO_REUSEADDR, 1);
    * console.log(s.getsockopt(SOL_SOCKET, SO_REUSEADDR)); // 1
@@ -978,7 +978,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket, SOL_SOCKET, SO_TYPE, SOCK_STREAM } from "../mod.ts";
+   * import { socket, SOL_SOCKET, SO_TYPE, SOCK_STREAM } from "@pysocket/socket";
    * using s = socket();
    * console.log(s.getsockopt(SOL_SOCKET, SO_TYPE) === SOCK_STREAM); // true
    * ```
@@ -1012,7 +1012,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall("one\ntwo\n");
    * a.close();
@@ -1035,7 +1035,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * const f = a.makefile("r", null, "latin-1", "strict", "");
    * console.log(f.encoding, f.mode); // latin-1 r
@@ -1088,7 +1088,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall("streamed");
    * a.close();
@@ -1139,7 +1139,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socketpair } from "../mod.ts";
+   * import { socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await new Blob(["piped"]).stream().pipeTo(a.writable);
    * console.log(new TextDecoder().decode(await b.recv(100))); // piped
@@ -1168,7 +1168,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { AF_INET, SOCK_DGRAM, socket, socketpair } from "../mod.ts";
+   * import { AF_INET, SOCK_DGRAM, socket, socketpair } from "@pysocket/socket";
    * const [a, b] = await socketpair();
    * await a.sendall("abc");
    * a.close();
@@ -1229,7 +1229,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    *
    * @example
    * ```ts
-   * import { socket } from "../mod.ts";
+   * import { socket } from "@pysocket/socket";
    * using s = socket();
    * s.bind(["127.0.0.1", 0]);
    * console.log(String(s).startsWith("<socket.socket fd=")); // true
@@ -1287,7 +1287,7 @@ function pyQuote(s: string): string {
  *
  * @example
  * ```ts
- * import { Socket, SocketType } from "../mod.ts";
+ * import { Socket, SocketType } from "@pysocket/socket";
  * console.log(SocketType === Socket); // true
  * ```
  */
@@ -1298,7 +1298,7 @@ export const SocketType: typeof Socket = Socket;
  *
  * @example
  * ```ts
- * import { AF_INET6, SOCK_STREAM, socket } from "../mod.ts";
+ * import { AF_INET6, SOCK_STREAM, socket } from "@pysocket/socket";
  * using s = socket(AF_INET6, SOCK_STREAM);
  * console.log(s.getsockname()); // ["::", 0, 0, 0]
  * ```
@@ -1325,7 +1325,7 @@ Object.defineProperty(socket, "prototype", { value: Socket.prototype });
  *
  * @example
  * ```ts
- * import { AF_INET, fromfd, SOCK_STREAM, socket } from "../mod.ts";
+ * import { AF_INET, fromfd, SOCK_STREAM, socket } from "@pysocket/socket";
  * using s = socket();
  * using t = fromfd(s.fileno(), AF_INET, SOCK_STREAM);
  * console.log(t.family === s.family); // true

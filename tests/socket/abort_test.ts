@@ -3,7 +3,7 @@
 // goes to the next receive, an aborted accept loses no connection); an
 // already aborted signal rejects at once and changes nothing.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { closeAll, FAMILIES, listener, pair, sleep, text } from "./_helpers.ts";
 

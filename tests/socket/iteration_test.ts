@@ -2,7 +2,7 @@
 // `[data, address]` pairs; leaving the loop, or cancelling `readable`,
 // leaves the socket open and loses nothing.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { FAMILIES, pair, sleep, text } from "./_helpers.ts";
 

@@ -3,7 +3,7 @@
 // call fails with EACCES the flag its message names is added, until the
 // call succeeds. The flags are never the same twice, and few.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 
 const MOD = new URL("../../mod.ts", import.meta.url).href;

@@ -4,7 +4,7 @@
 // timeout and the resolver settings set through one apply to both, and
 // errors made by one are instances of the other's classes.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";

@@ -2,7 +2,7 @@
 // (in this process and in others) each get their own two ends, a path left
 // behind by a process that died is taken over, and the path is gone after.
 
-import * as assert from "node:assert/strict";
+import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as socket from "../../mod.ts";
 
