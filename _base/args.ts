@@ -92,6 +92,33 @@ export function cIntArg(v: unknown): number {
   return v;
 }
 
+/**
+ * A C `int` converted as Argument Clinic's `int` converter does
+ * (`_PyLong_AsInt`: the socket constructor's family, type and proto,
+ * `shutdown`'s how): every value outside -2**31..2**31-1 gives the same
+ * OverflowError text, as a RangeError.
+ */
+export function clinicIntArg(v: unknown): number {
+  if (typeof v !== "number" || !Number.isInteger(v)) throw notAnInteger(v);
+  if (v > 0x7fffffff || v < -0x80000000) {
+    throw new RangeError("Python int too large to convert to C int");
+  }
+  return v;
+}
+
+/**
+ * A descriptor number as CPython reads one (`PyLong_AsSocket_t`): a C long
+ * (OverflowError past it) cut to the C `int` a descriptor is on Linux, so
+ * `2**31` reads as a negative number and `2**32 + 5` as 5, as there.
+ */
+export function fdArg(v: unknown): number {
+  if (typeof v !== "number" || !Number.isInteger(v)) throw notAnInteger(v);
+  if (v >= LONG_LIMIT || v < -LONG_LIMIT) {
+    throw new RangeError("Python int too large to convert to C long");
+  }
+  return Number(BigInt.asIntN(32, BigInt(v)));
+}
+
 /** Python's `repr` of one character, as used in codec error messages. */
 function charRepr(code: number): string {
   return `'\\u${code.toString(16).padStart(4, "0")}'`;

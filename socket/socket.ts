@@ -9,7 +9,7 @@ import * as C from "../_base/constants.ts";
 import type { FamilyInet } from "../_base/constants.ts";
 import { errno, error, gaierror, osError } from "./errors.ts";
 import { toBytes, toInt, toWritableBytes } from "./_bytes.ts";
-import { cIntArg } from "../_base/args.ts";
+import { cIntArg, clinicIntArg, fdArg } from "../_base/args.ts";
 import {
   type Address,
   type AddressOf,
@@ -148,7 +148,7 @@ function adopt(
 
 // socket(fileno=fd): the same descriptor, not a duplicate.
 function adoptFileno(fileno: unknown): FdHandle {
-  const fd = toInt(fileno);
+  const fd = fdArg(fileno);
   if (fd < 0) throw new RangeError("negative file descriptor");
   lookupFd(fd);
   const h = handles.get(fd);
@@ -159,6 +159,8 @@ function adoptFileno(fileno: unknown): FdHandle {
 }
 
 const TYPE_FLAGS = C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
+// Linux's IPPROTO_MAX (one past IPPROTO_MPTCP).
+const IPPROTO_MAX = 263;
 // The largest chunk one read of `readable` (or one iteration) hands out.
 const READABLE_CHUNK = 65536;
 // The two waits without a deadline, shared by every call.
@@ -170,6 +172,29 @@ function waitMode(timeout: number | null, dontwait: boolean): WaitMode {
   if (timeout === 0 || dontwait) return NONBLOCKING;
   if (timeout === null) return BLOCKING;
   return { nonblocking: false, deadline: deadlineAfter(timeout) };
+}
+
+// A constructor argument: undefined or socket.py's -1 for "the default".
+function defaultable(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  const n = clinicIntArg(v);
+  return n === -1 ? undefined : n;
+}
+
+// The protocol check Linux's socket() makes: inet_create and inet6_create
+// refuse a number outside 0..IPPROTO_MAX-1 with EINVAL and one that is not
+// the type's with EPROTONOSUPPORT; unix_create takes 0 and PF_UNIX (1).
+function checkProtocol(family: number, kind: number, proto: number): void {
+  if (family === C.AF_UNIX) {
+    if (proto !== 0 && proto !== C.AF_UNIX) {
+      throw osError(errno.EPROTONOSUPPORT);
+    }
+    return;
+  }
+  if (proto < 0 || proto >= IPPROTO_MAX) throw osError(errno.EINVAL);
+  if (proto !== 0 && proto !== protocolFor(family, kind)) {
+    throw osError(errno.EPROTONOSUPPORT);
+  }
 }
 
 function checkFamilyAndType(family: number, type: number): void {
@@ -229,32 +254,34 @@ export class Socket<A extends Address = Address>
     fileno?: number | null,
     origin?: Origin,
   ) {
+    // Converted first, as CPython's argument parsing does; -1 is socket.py's
+    // default: AF_INET, SOCK_STREAM, 0, or, with a fileno, what it is.
+    const famArg = defaultable(family);
+    const typeArg = defaultable(type);
+    const protoArg = defaultable(proto);
     let h: FdHandle;
     if (origin instanceof Origin) {
       h = origin.handle;
     } else if (fileno !== undefined && fileno !== null) {
       h = adoptFileno(fileno);
     } else {
-      const fam = family === undefined ? C.AF_INET : cIntArg(family);
-      const kind = (type === undefined ? C.SOCK_STREAM : cIntArg(type)) &
-        ~TYPE_FLAGS;
-      const pr = proto === undefined ? 0 : cIntArg(proto);
+      const fam = famArg ?? C.AF_INET;
+      const kind = (typeArg ?? C.SOCK_STREAM) & ~TYPE_FLAGS;
+      const pr = protoArg ?? 0;
       checkFamilyAndType(fam, kind);
-      if (pr !== 0 && pr !== protocolFor(fam, kind)) {
-        throw osError(errno.EPROTONOSUPPORT);
-      }
+      checkProtocol(fam, kind, pr);
       if (kind === C.SOCK_DGRAM) dgram.checkAvailable();
       const d = new Description(fam, kind, pr);
       if (kind === C.SOCK_DGRAM) dgram.prepare(d);
       h = newHandle(d);
     }
     // Explicit arguments win over what the descriptor is, as in CPython.
-    const t = type === undefined ? h.d.type : cIntArg(type);
+    const t = typeArg ?? h.d.type;
     this.#h = h;
     this.#ops = h.d.type === C.SOCK_DGRAM ? DATAGRAM : STREAM;
-    this.#family = family === undefined ? h.d.family : cIntArg(family);
+    this.#family = famArg ?? h.d.family;
     this.#type = t & ~TYPE_FLAGS;
-    this.#proto = proto === undefined ? h.d.proto : cIntArg(proto);
+    this.#proto = protoArg ?? h.d.proto;
     this.#timeout = (t & C.SOCK_NONBLOCK) ? 0 : defaultTimeout;
   }
 
@@ -425,9 +452,9 @@ export class Socket<A extends Address = Address>
     flags = 0,
   ): Promise<number> {
     try {
-      const d = this.#desc();
       const bytes = toBytes(data);
-      const f = toInt(flags);
+      const f = cIntArg(flags);
+      const d = this.#desc();
       return this.#ops.send(d, bytes, this.#mode(f), f);
     } catch (e) {
       return Promise.reject(e);
@@ -453,9 +480,9 @@ export class Socket<A extends Address = Address>
     flags = 0,
   ): Promise<void> {
     try {
-      const d = this.#desc();
       const bytes = toBytes(data);
-      const f = toInt(flags);
+      const f = cIntArg(flags);
+      const d = this.#desc();
       return this.#ops.sendall(d, bytes, this.#mode(f), f);
     } catch (e) {
       return Promise.reject(e);
@@ -482,14 +509,14 @@ export class Socket<A extends Address = Address>
     address?: Address,
   ): Promise<number> {
     try {
-      const d = this.#desc();
       const bytes = toBytes(data);
       let flags = 0;
       let target: unknown = flagsOrAddress;
       if (address !== undefined) {
-        flags = toInt(flagsOrAddress);
+        flags = cIntArg(flagsOrAddress);
         target = address;
       }
+      const d = this.#desc();
       const parsed = parseSockaddr(d.family, target, "sendto");
       return this.#ops.sendto(d, bytes, parsed, this.#mode(flags), flags);
     } catch (e) {
@@ -515,9 +542,9 @@ export class Socket<A extends Address = Address>
   recv(bufsize: number, flags = 0): Promise<Uint8Array> {
     // Not async: the hot path hands back the core's promise as it is.
     try {
-      const d = this.#desc();
       const n = checkBufsize(bufsize, "recv");
-      const f = toInt(flags);
+      const f = cIntArg(flags);
+      const d = this.#desc();
       return this.#ops.recv(d, n, f, this.#mode(f));
     } catch (e) {
       return Promise.reject(e);
@@ -544,9 +571,9 @@ export class Socket<A extends Address = Address>
     flags = 0,
   ): Promise<number> {
     try {
-      const d = this.#desc();
       const dst = intoView(buffer, nbytes, "recv_into");
-      const f = toInt(flags);
+      const f = cIntArg(flags);
+      const d = this.#desc();
       return this.#ops.recvInto(d, dst, f, this.#mode(f));
     } catch (e) {
       return Promise.reject(e);
@@ -571,9 +598,9 @@ export class Socket<A extends Address = Address>
     flags = 0,
   ): Promise<[Uint8Array, SenderOf<A>]> {
     try {
-      const d = this.#desc();
       const n = checkBufsize(bufsize, "recvfrom");
-      const f = toInt(flags);
+      const f = cIntArg(flags);
+      const d = this.#desc();
       // The sender is typed by the family (a datagram socket of an IP
       // family always has one); a stream socket gives `null`, as Linux.
       return this.#ops.recvfrom(d, n, f, this.#mode(f)) as Promise<
@@ -603,9 +630,9 @@ export class Socket<A extends Address = Address>
     flags = 0,
   ): Promise<[number, SenderOf<A>]> {
     try {
-      const d = this.#desc();
       const dst = intoView(buffer, nbytes, "recvfrom_into");
-      const f = toInt(flags);
+      const f = cIntArg(flags);
+      const d = this.#desc();
       // Typed as recvfrom's sender is.
       return this.#ops.recvfromInto(d, dst, f, this.#mode(f)) as Promise<
         [number, SenderOf<A>]
@@ -632,8 +659,8 @@ export class Socket<A extends Address = Address>
    * ```
    */
   shutdown(how: number): void {
+    how = clinicIntArg(how);
     const d = this.#desc();
-    how = toInt(how);
     if (how !== C.SHUT_RD && how !== C.SHUT_WR && how !== C.SHUT_RDWR) {
       throw osError(errno.EINVAL);
     }
@@ -846,8 +873,10 @@ export class Socket<A extends Address = Address>
     optname: number,
     value: number | boolean | Uint8Array | ArrayBufferView | ArrayBuffer,
   ): void {
+    const lv = cIntArg(level);
+    const opt = cIntArg(optname);
     const d = this.#desc();
-    setOption(d, toInt(level), toInt(optname), value);
+    setOption(d, lv, opt, value);
   }
 
   /**
@@ -861,6 +890,8 @@ export class Socket<A extends Address = Address>
    * ```
    */
   getsockopt(level: number, optname: number): number;
+  /** A `buflen` of 0 asks for the number, as in CPython. */
+  getsockopt(level: number, optname: number, buflen: 0): number;
   /** Reads an option as `buflen` bytes (little-endian int, as Linux gives it). */
   getsockopt(level: number, optname: number, buflen: number): Uint8Array;
   getsockopt(
@@ -868,13 +899,11 @@ export class Socket<A extends Address = Address>
     optname: number,
     buflen?: number,
   ): number | Uint8Array {
+    const lv = cIntArg(level);
+    const opt = cIntArg(optname);
+    const len = buflen === undefined ? undefined : cIntArg(buflen);
     const d = this.#desc();
-    return getOption(
-      d,
-      toInt(level),
-      toInt(optname),
-      buflen === undefined ? undefined : toInt(buflen),
-    );
+    return getOption(d, lv, opt, len);
   }
 
   // ------------------------------------------------------ files, streams
@@ -1116,15 +1145,16 @@ export function fromfd(
   type: number,
   proto: number = 0,
 ): Socket {
-  const d = lookupFd(toInt(fd));
-  toInt(family);
-  toInt(type);
-  toInt(proto);
-  if (detached.delete(fd)) {
+  const n = fdArg(fd);
+  const d = lookupFd(n);
+  clinicIntArg(family);
+  clinicIntArg(type);
+  clinicIntArg(proto);
+  if (detached.delete(n)) {
     // A detached descriptor is taken up: its reference moves to the new
     // socket, under a new number.
-    handles.delete(fd);
-    freeFd(fd);
+    handles.delete(n);
+    freeFd(n);
   } else {
     d.retain();
   }

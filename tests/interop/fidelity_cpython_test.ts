@@ -1,0 +1,247 @@
+// Issue #17's fidelity cases, each run against CPython on this machine: the
+// same calls on both sides, their outcomes compared as
+// "ok <value>" / "range <message>" (Python's OverflowError, ValueError and
+// UnicodeEncodeError) / "type <message>" / "os <errno or message>".
+// Skipped, with the reason printed, where python3 is missing.
+
+import assert from "node:assert/strict";
+import * as socket from "../../mod.ts";
+import { hasPython, runPython, skipReason } from "../_python.ts";
+
+type Outcome = string;
+
+function describe(e: unknown): Outcome {
+  if (e instanceof socket.error) {
+    return `os ${e.errno ?? e.message}`;
+  }
+  if (e instanceof RangeError) return `range ${e.message}`;
+  if (e instanceof TypeError) return `type ${e.message}`;
+  return `other ${String(e)}`;
+}
+
+async function outcome(f: () => unknown): Promise<Outcome> {
+  try {
+    const v = await f();
+    return `ok ${
+      v instanceof Uint8Array ? `bytes${v.length}` : JSON.stringify(v ?? null)
+    }`;
+  } catch (e) {
+    return describe(e);
+  }
+}
+
+/** Runs `cases` (label to Python expression) in CPython after `setup`. */
+async function python(
+  setup: string,
+  cases: Record<string, string>,
+): Promise<Record<string, Outcome>> {
+  const program = `
+import json, socket, sys
+def describe(e):
+    if isinstance(e, (OverflowError, ValueError)):
+        return "range " + str(e)
+    if isinstance(e, TypeError):
+        return "type " + str(e)
+    if isinstance(e, OSError):
+        return "os " + (str(e.errno) if e.errno is not None else str(e))
+    return "other " + repr(e)
+def show(v):
+    if isinstance(v, bytes):
+        return "ok bytes%d" % len(v)
+    if hasattr(v, "value"):
+        v = v.value
+    return "ok " + json.dumps(v, separators=(",", ":"))
+cases = json.loads(sys.stdin.read())
+env = {"socket": socket}
+exec(${JSON.stringify(setup)}, env)
+out = {}
+for label, expr in cases.items():
+    try:
+        out[label] = show(eval(expr, env))
+    except Exception as e:
+        out[label] = describe(e)
+for v in list(env.values()):
+    if isinstance(v, socket.socket):
+        v.close()
+print(json.dumps(out))
+`;
+  return JSON.parse(await runPython(program, JSON.stringify(cases)));
+}
+
+Deno.test("fidelity vs CPython: C int ranges, -1 defaults, protocols", async () => {
+  if (!hasPython()) {
+    skipReason("fidelity C int ranges", "python3 is not available");
+    return;
+  }
+  const s = socket.socket();
+  const closed = socket.socket();
+  closed.close();
+  const ours: Record<string, () => unknown> = {
+    "fileno=-1": () => socket.socket(undefined, undefined, undefined, -1),
+    "fileno=2**31": () =>
+      socket.socket(undefined, undefined, undefined, 2 ** 31),
+    "fileno=2**63": () =>
+      socket.socket(undefined, undefined, undefined, 2 ** 63),
+    "family=2**31": () => socket.socket(2 ** 31),
+    "type=2**31": () => socket.socket(2, 2 ** 31),
+    "proto=2**31": () => socket.socket(2, 1, 2 ** 31),
+    "proto=-2**31-1": () => socket.socket(2, 1, -(2 ** 31) - 1),
+    "proto=-1": () => {
+      using t = socket.socket(socket.AF_INET, socket.SOCK_STREAM, -1);
+      return [t.family, t.type, t.proto];
+    },
+    "family=-1,type=-1": () => {
+      using t = socket.socket(-1, -1, -1);
+      return [t.family, t.type, t.proto];
+    },
+    "proto=-5": () => socket.socket(2, 1, -5),
+    "proto=263": () => socket.socket(2, 1, 263),
+    "proto=17 stream": () => socket.socket(2, 1, 17),
+    "proto=6": () => {
+      using t = socket.socket(2, 1, 6);
+      return t.proto;
+    },
+    "unix proto=1": () => {
+      using t = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, 1);
+      return t.proto;
+    },
+    "unix proto=-5": () =>
+      socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, -5),
+    "shutdown(2**31)": () => s.shutdown(2 ** 31),
+    "shutdown(-2**31-1)": () => s.shutdown(-(2 ** 31) - 1),
+    "shutdown(2**63)": () => s.shutdown(2 ** 63),
+    "shutdown(-1)": () => s.shutdown(-1),
+    "closed shutdown(2**31)": () => closed.shutdown(2 ** 31),
+    "setsockopt level 2**31": () => s.setsockopt(2 ** 31, 1, 1),
+    "setsockopt opt 2**31": () => s.setsockopt(1, 2 ** 31, 1),
+    "setsockopt level 2**63": () => s.setsockopt(2 ** 63, 1, 1),
+    "setsockopt value 2**31": () => s.setsockopt(1, 2, 2 ** 31),
+    "setsockopt value -2**31-1": () => s.setsockopt(1, 2, -(2 ** 31) - 1),
+    "setsockopt value 1.5": () => s.setsockopt(1, 2, 1.5),
+    "closed setsockopt level 2**31": () => closed.setsockopt(2 ** 31, 1, 1),
+    "getsockopt level 2**31": () => s.getsockopt(2 ** 31, 1),
+    "getsockopt opt 2**31": () => s.getsockopt(1, 2 ** 31),
+    "getsockopt buflen 2**31": () => s.getsockopt(1, 2, 2 ** 31),
+    "getsockopt buflen -1": () => s.getsockopt(1, 2, -1),
+    "getsockopt buflen 0": () => s.getsockopt(1, 2, 0),
+    "getsockopt buflen 1025": () => s.getsockopt(1, 2, 1025),
+    "getsockopt buflen 1024": () => s.getsockopt(1, 2, 1024),
+    "listen(2**31)": () => s.listen(2 ** 31),
+    "recv flags 2**40": () => s.recv(10, 2 ** 40),
+    "recv flags -2**31-1": () => s.recv(10, -(2 ** 31) - 1),
+    "recv flags 2**63": () => s.recv(10, 2 ** 63),
+    "closed recv flags 2**40": () => closed.recv(10, 2 ** 40),
+    "send flags 2**40": () => s.send("x", 2 ** 40),
+    "sendall flags 2**40": () => s.sendall("x", 2 ** 40),
+    "sendto flags 2**40": () => s.sendto("x", 2 ** 40, ["127.0.0.1", 9]),
+    "recvfrom flags 2**40": () => s.recvfrom(10, 2 ** 40),
+    "recv_into flags 2**40": () => s.recv_into(new Uint8Array(3), 0, 2 ** 40),
+    "recvfrom_into flags 2**40": () =>
+      s.recvfrom_into(new Uint8Array(3), 0, 2 ** 40),
+    "fromfd(-1)": () => socket.fromfd(-1, 2, 1),
+    "fromfd(2**31)": () => socket.fromfd(2 ** 31, 2, 1),
+    "fromfd family 2**31": () => socket.fromfd(s.fileno(), 2 ** 31, 1),
+  };
+  const theirs: Record<string, string> = {
+    "fileno=-1": "socket.socket(fileno=-1)",
+    "fileno=2**31": "socket.socket(fileno=2**31)",
+    "fileno=2**63": "socket.socket(fileno=2**63)",
+    "family=2**31": "socket.socket(2**31)",
+    "type=2**31": "socket.socket(2, 2**31)",
+    "proto=2**31": "socket.socket(2, 1, 2**31)",
+    "proto=-2**31-1": "socket.socket(2, 1, -2**31-1)",
+    "proto=-1": "(lambda t: [t.family, t.type, t.proto, t.close()][:3])" +
+      "(socket.socket(socket.AF_INET, socket.SOCK_STREAM, -1))",
+    "family=-1,type=-1":
+      "(lambda t: [t.family, t.type, t.proto, t.close()][:3])(socket.socket(-1, -1, -1))",
+    "proto=-5": "socket.socket(2, 1, -5)",
+    "proto=263": "socket.socket(2, 1, 263)",
+    "proto=17 stream": "socket.socket(2, 1, 17)",
+    "proto=6": "(lambda t: [t.proto, t.close()][0])(socket.socket(2, 1, 6))",
+    "unix proto=1":
+      "(lambda t: [t.proto, t.close()][0])(socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, 1))",
+    "unix proto=-5": "socket.socket(socket.AF_UNIX, socket.SOCK_STREAM, -5)",
+    "shutdown(2**31)": "s.shutdown(2**31)",
+    "shutdown(-2**31-1)": "s.shutdown(-2**31-1)",
+    "shutdown(2**63)": "s.shutdown(2**63)",
+    "shutdown(-1)": "s.shutdown(-1)",
+    "closed shutdown(2**31)": "closed.shutdown(2**31)",
+    "setsockopt level 2**31": "s.setsockopt(2**31, 1, 1)",
+    "setsockopt opt 2**31": "s.setsockopt(1, 2**31, 1)",
+    "setsockopt level 2**63": "s.setsockopt(2**63, 1, 1)",
+    "setsockopt value 2**31": "s.setsockopt(1, 2, 2**31)",
+    "setsockopt value -2**31-1": "s.setsockopt(1, 2, -2**31-1)",
+    "setsockopt value 1.5": "s.setsockopt(1, 2, 1.5)",
+    "closed setsockopt level 2**31": "closed.setsockopt(2**31, 1, 1)",
+    "getsockopt level 2**31": "s.getsockopt(2**31, 1)",
+    "getsockopt opt 2**31": "s.getsockopt(1, 2**31)",
+    "getsockopt buflen 2**31": "s.getsockopt(1, 2, 2**31)",
+    "getsockopt buflen -1": "s.getsockopt(1, 2, -1)",
+    "getsockopt buflen 0": "s.getsockopt(1, 2, 0)",
+    "getsockopt buflen 1025": "s.getsockopt(1, 2, 1025)",
+    "getsockopt buflen 1024": "s.getsockopt(1, 2, 1024)",
+    "listen(2**31)": "s.listen(2**31)",
+    "recv flags 2**40": "s.recv(10, 2**40)",
+    "recv flags -2**31-1": "s.recv(10, -2**31-1)",
+    "recv flags 2**63": "s.recv(10, 2**63)",
+    "closed recv flags 2**40": "closed.recv(10, 2**40)",
+    "send flags 2**40": "s.send(b'x', 2**40)",
+    "sendall flags 2**40": "s.sendall(b'x', 2**40)",
+    "sendto flags 2**40": "s.sendto(b'x', 2**40, ('127.0.0.1', 9))",
+    "recvfrom flags 2**40": "s.recvfrom(10, 2**40)",
+    "recv_into flags 2**40": "s.recv_into(bytearray(3), 0, 2**40)",
+    "recvfrom_into flags 2**40": "s.recvfrom_into(bytearray(3), 0, 2**40)",
+    "fromfd(-1)": "socket.fromfd(-1, 2, 1)",
+    "fromfd(2**31)": "socket.fromfd(2**31, 2, 1)",
+    "fromfd family 2**31": "socket.fromfd(s.fileno(), 2**31, 1)",
+  };
+  try {
+    const got: Record<string, Outcome> = {};
+    for (const [label, f] of Object.entries(ours)) {
+      got[label] = await outcome(f);
+    }
+    const want = await python(
+      "s = socket.socket()\nclosed = socket.socket()\nclosed.close()",
+      theirs,
+    );
+    assert.deepEqual(got, want);
+  } finally {
+    s.close();
+  }
+});
+
+Deno.test("fidelity vs CPython: SO_RCVBUF / SO_SNDBUF sizes as Linux sets them", async () => {
+  if (!hasPython()) {
+    skipReason("fidelity buffer sizes", "python3 is not available");
+    return;
+  }
+  const values = [-1, -(2 ** 31), 0, 1, 100, 4096, 2 ** 31 - 1];
+  const ours: Record<string, () => unknown> = {};
+  const theirs: Record<string, string> = {};
+  for (const type of [socket.SOCK_STREAM, socket.SOCK_DGRAM]) {
+    for (
+      const [name, opt] of [["RCV", socket.SO_RCVBUF], [
+        "SND",
+        socket.SO_SNDBUF,
+      ]] as const
+    ) {
+      for (const v of values) {
+        const label = `type ${type} SO_${name}BUF ${v}`;
+        ours[label] = () => {
+          using t = socket.socket(socket.AF_INET, type);
+          t.setsockopt(socket.SOL_SOCKET, opt, v);
+          return [
+            t.getsockopt(socket.SOL_SOCKET, opt),
+            t.getsockopt(socket.SOL_SOCKET, opt, 0),
+          ];
+        };
+        theirs[label] = `(lambda t: [t.setsockopt(1, ${opt}, ${v}), ` +
+          `t.getsockopt(1, ${opt}), t.getsockopt(1, ${opt}, 0), t.close()][1:3])` +
+          `(socket.socket(2, ${type}))`;
+      }
+    }
+  }
+  const got: Record<string, Outcome> = {};
+  for (const [label, f] of Object.entries(ours)) got[label] = await outcome(f);
+  assert.deepEqual(got, await python("", theirs));
+});
