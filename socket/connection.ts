@@ -152,6 +152,9 @@ function pyRepr(value: unknown, bytes = false): string {
  * Connects to `[host, port]`, trying each address `getaddrinfo` gives, as
  * Python's `create_connection`. `timeout` `undefined` keeps the default;
  * `source_address` binds first (see the README for what Deno allows).
+ * When every address fails, rejects with the first address's error, or,
+ * with `all_errors`, with an `AggregateError` (Python's `ExceptionGroup`)
+ * of every address's error, whose message is `create_connection failed`.
  *
  * @example
  * ```ts
@@ -160,11 +163,26 @@ function pyRepr(value: unknown, bytes = false): string {
  * using client = await create_connection(server.getsockname() as [string, number], 5);
  * console.log(client.gettimeout()); // 5
  * ```
+ *
+ * @example With `all_errors`
+ * ```ts
+ * import { create_connection, create_server } from "../mod.ts";
+ * const server = create_server(["127.0.0.1", 0]);
+ * const address = server.getsockname() as [string, number];
+ * server.close();
+ * try {
+ *   await create_connection(address, null, null, true);
+ * } catch (e) {
+ *   const group = e as AggregateError;
+ *   console.log(group.message, group.errors.length); // create_connection failed 1
+ * }
+ * ```
  */
 export async function create_connection(
   address: [string, number] | readonly [string, number],
   timeout?: number | null,
   source_address?: [string, number] | null,
+  all_errors: boolean = false,
 ): Promise<Socket> {
   if (!Array.isArray(address) || address.length !== 2) {
     throw new TypeError("create_connection() address must be (host, port)");
@@ -190,7 +208,10 @@ export async function create_connection(
       sock.close();
     }
   }
-  if (errors.length > 0) throw errors[0];
+  if (errors.length > 0) {
+    if (!all_errors) throw errors[0];
+    throw new AggregateError(errors, "create_connection failed");
+  }
   throw new error("getaddrinfo returns an empty list");
 }
 

@@ -245,3 +245,47 @@ Deno.test("fidelity vs CPython: SO_RCVBUF / SO_SNDBUF sizes as Linux sets them",
   for (const [label, f] of Object.entries(ours)) got[label] = await outcome(f);
   assert.deepEqual(got, await python("", theirs));
 });
+
+Deno.test("fidelity vs CPython: create_connection(all_errors=True)", async () => {
+  if (!hasPython()) {
+    skipReason("fidelity create_connection", "python3 is not available");
+    return;
+  }
+  const probe = socket.socket();
+  probe.bind(["127.0.0.1", 0]);
+  const port = (probe.getsockname() as [string, number])[1];
+  probe.close();
+  // What each side's error is, as [class, message, errnos of the members].
+  const ours = await socket.create_connection(
+    ["localhost", port],
+    null,
+    null,
+    true,
+  )
+    .then(
+      () => ["connected"],
+      (e: unknown) =>
+        e instanceof AggregateError
+          ? [
+            "group",
+            e.message,
+            e.errors.map((x) => (x as socket.error).errno),
+          ]
+          : ["other", String(e)],
+    );
+  const theirs = JSON.parse(
+    await runPython(
+      `
+import json, socket, sys
+try:
+    socket.create_connection(("localhost", int(sys.argv[1])), all_errors=True)
+    print(json.dumps(["connected"]))
+except ExceptionGroup as e:
+    print(json.dumps(["group", e.message, [x.errno for x in e.exceptions]]))
+`,
+      "",
+      [String(port)],
+    ),
+  );
+  assert.deepEqual(ours, theirs);
+});
