@@ -33,7 +33,7 @@ import {
   SOCK_SEQPACKET,
   SOCK_STREAM,
 } from "../_base/constants.ts";
-import { cInt, hostText } from "./_args.ts";
+import { cInt, hostText, serviceText } from "./_args.ts";
 import { seenFamilies } from "./_addrconfig.ts";
 import { DnsError, dnsLookup } from "./dns_client.ts";
 import { hostsByName, hostsByName4, mapAll } from "./hosts.ts";
@@ -405,7 +405,7 @@ function portArg(port: unknown): string | null {
     return String(port);
   }
   if (typeof port === "string" || port instanceof Uint8Array) {
-    return hostText(port, "Int or String expected");
+    return serviceText(port);
   }
   throw new error("Int or String expected");
 }
@@ -451,7 +451,7 @@ export async function getaddrinfo(
 ): Promise<AddrInfo[]> {
   const h = host === null || host === undefined
     ? null
-    : hostText(host, "getaddrinfo() argument 1 must be string or None");
+    : hostText(host, "getaddrinfo() argument 1 must be string or None", null);
   const p = portArg(port);
   return await gaiCore(
     h,

@@ -133,6 +133,7 @@ export async function gethostbyname(hostname: string): Promise<string> {
   const name = hostText(
     hostname,
     "gethostbyname() argument 1 must be str, bytes or bytearray",
+    "gethostbyname",
   );
   return (await setipaddr(name, AF_INET)).text;
 }
@@ -187,6 +188,7 @@ export async function gethostbyname_ex(
   const name = hostText(
     hostname,
     "gethostbyname_ex() argument 1 must be str, bytes or bytearray",
+    "gethostbyname_ex",
   );
   await setipaddr(name, AF_INET);
   if (name === "" || name === "<broadcast>") throw new herror(3);
@@ -252,6 +254,7 @@ export async function gethostbyaddr(
   const name = hostText(
     ip_address,
     "gethostbyaddr() argument 1 must be str, bytes or bytearray",
+    "gethostbyaddr",
   );
   const a = await setipaddr(name, AF_UNSPEC);
   if (a.family !== AF_INET && a.family !== AF_INET6) {

@@ -21,6 +21,7 @@ import {
   SOCK_DGRAM,
 } from "../_base/constants.ts";
 import { cInt } from "./_args.ts";
+import { checkCString } from "../_base/args.ts";
 import { configGeneration } from "./config.ts";
 import { gaiCore } from "./getaddrinfo.ts";
 import { hostByAddr } from "./gethost.ts";
@@ -94,7 +95,10 @@ export async function getnameinfo(
   const bad = (): TypeError =>
     new TypeError("getnameinfo(): illegal sockaddr argument");
   if (sockaddr.length < 2 || sockaddr.length > 4) throw bad();
-  if (typeof host !== "string" || host.includes("\0")) throw bad();
+  if (typeof host !== "string") throw bad();
+  // Python's "s" format: UTF-8 and no NUL, ValueErrors that the format's
+  // own message does not replace.
+  checkCString(host);
   if (typeof port !== "number" || !Number.isInteger(port)) throw bad();
   if (port < -0x80000000 || port > 0x7fffffff) throw bad();
   for (const v of [flowinfo, scope]) {

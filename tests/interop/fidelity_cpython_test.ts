@@ -289,3 +289,121 @@ except ExceptionGroup as e:
   );
   assert.deepEqual(ours, theirs);
 });
+
+Deno.test("fidelity vs CPython: lone surrogates and NULs in names and services", async () => {
+  if (!hasPython()) {
+    skipReason("fidelity surrogates", "python3 is not available");
+    return;
+  }
+  // Each case: [label, pysocket call, Python expression].
+  const cases: [string, () => unknown, string][] = [
+    [
+      "getaddrinfo service \\ud800",
+      () => socket.getaddrinfo("127.0.0.1", "\ud800"),
+      "socket.getaddrinfo('127.0.0.1', '\\ud800')",
+    ],
+    [
+      "getaddrinfo service run",
+      () => socket.getaddrinfo("127.0.0.1", "a\udc00\udc01\udc02b\ud800"),
+      "socket.getaddrinfo('127.0.0.1', 'a\\udc00\\udc01\\udc02b\\ud800')",
+    ],
+    [
+      "getaddrinfo service after an astral character",
+      () => socket.getaddrinfo("127.0.0.1", "\u{1f600}\udc00"),
+      "socket.getaddrinfo('127.0.0.1', '\\U0001f600\\udc00')",
+    ],
+    [
+      "getaddrinfo service NUL ends it",
+      () => socket.getaddrinfo("127.0.0.1", "http\0x", 0, socket.SOCK_STREAM),
+      "[list(r[:4]) + [list(r[4])] for r in socket.getaddrinfo('127.0.0.1', 'http\\0x', 0, socket.SOCK_STREAM)]",
+    ],
+    [
+      "getaddrinfo service NUL first",
+      () => socket.getaddrinfo("127.0.0.1", "\0http"),
+      "socket.getaddrinfo('127.0.0.1', '\\0http')",
+    ],
+    [
+      "getaddrinfo host \\ud800",
+      () => socket.getaddrinfo("\ud800", 80),
+      "socket.getaddrinfo('\\ud800', 80)",
+    ],
+    [
+      "getaddrinfo host NUL ends it",
+      () => socket.getaddrinfo("127.0.0.1\0junk", 80, 0, socket.SOCK_STREAM),
+      "[list(r[:4]) + [list(r[4])] for r in socket.getaddrinfo('127.0.0.1\\0junk', 80, 0, socket.SOCK_STREAM)]",
+    ],
+    [
+      "gethostbyname \\ud800",
+      () => socket.gethostbyname("a\ud800b"),
+      "socket.gethostbyname('a\\ud800b')",
+    ],
+    [
+      "gethostbyname NUL",
+      () => socket.gethostbyname("127.0.0.1\0junk"),
+      "socket.gethostbyname('127.0.0.1\\0junk')",
+    ],
+    [
+      "gethostbyaddr \\udc00",
+      () => socket.gethostbyaddr("\udc00"),
+      "socket.gethostbyaddr('\\udc00')",
+    ],
+    [
+      "getnameinfo host \\ud800",
+      () => socket.getnameinfo(["\ud800", 80], 0),
+      "socket.getnameinfo(('\\ud800', 80), 0)",
+    ],
+    [
+      "getnameinfo host NUL",
+      () => socket.getnameinfo(["a\0b", 80], 0),
+      "socket.getnameinfo(('a\\0b', 80), 0)",
+    ],
+    [
+      "getservbyname \\ud800",
+      () => socket.getservbyname("\ud800"),
+      "socket.getservbyname('\\ud800')",
+    ],
+    [
+      "getservbyname proto \\ud800\\ud800",
+      () => socket.getservbyname("http", "\udc00\ud800"),
+      "socket.getservbyname('http', '\\udc00\\ud800')",
+    ],
+    [
+      "getservbyname surrogate before NUL",
+      () => socket.getservbyname("x\0\ud800"),
+      "socket.getservbyname('x\\0\\ud800')",
+    ],
+    [
+      "getservbyport proto \\ud800",
+      () => socket.getservbyport(80, "\ud800"),
+      "socket.getservbyport(80, '\\ud800')",
+    ],
+    [
+      "getprotobyname \\ud800",
+      () => socket.getprotobyname("\ud800"),
+      "socket.getprotobyname('\\ud800')",
+    ],
+    [
+      "connect host \\ud800",
+      async () => {
+        using s = socket.socket();
+        await s.connect(["\ud800", 80]);
+      },
+      "socket.socket().connect(('\\ud800', 80))",
+    ],
+    [
+      "bind host \\ud800",
+      () => {
+        using s = socket.socket();
+        s.bind(["\ud800", 0]);
+      },
+      "socket.socket().bind(('\\ud800', 0))",
+    ],
+  ];
+  const got: Record<string, Outcome> = {};
+  const theirs: Record<string, string> = {};
+  for (const [label, f, py] of cases) {
+    got[label] = await outcome(f);
+    theirs[label] = py;
+  }
+  assert.deepEqual(got, await python("", theirs));
+});
