@@ -36,7 +36,7 @@ import {
   unboundAddress,
 } from "./_description.ts";
 import { DatagramCore, wildcardHost } from "./_datagram.ts";
-import { resolveAddress } from "./_resolve.ts";
+import { connectPeer, resolveAddress } from "./_resolve.ts";
 import type { WaitMode } from "./_wait.ts";
 import type { KindOps } from "./_kind.ts";
 
@@ -469,6 +469,12 @@ export function shutdown(d: Description, how: number): void {
   }
 }
 
+// The host the socket is bound to, or `null` before it is.
+function boundHost(d: Description): string | null {
+  const addr = core(d).socket?.addr;
+  return addr !== undefined && "hostname" in addr ? addr.hostname : null;
+}
+
 /** `getsockname` on a datagram socket. */
 export function sockname(d: Description): Address {
   const c = core(d);
@@ -502,7 +508,7 @@ export const DATAGRAM: KindOps = {
   },
   accept: () => Promise.reject(osError(errno.EOPNOTSUPP)),
   connect: async (d, parsed) => {
-    await connect(d, await resolveAddress(parsed));
+    await connect(d, connectPeer(await resolveAddress(parsed), boundHost(d)));
   },
   send: (d, data, mode, flags) => send(d, data, null, mode, flags),
   sendall: (d, data, mode, flags) =>

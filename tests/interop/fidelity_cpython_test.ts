@@ -407,3 +407,95 @@ Deno.test("fidelity vs CPython: lone surrogates and NULs in names and services",
   }
   assert.deepEqual(got, await python("", theirs));
 });
+
+// Connecting to the wildcard address: the same steps on both sides, ports
+// left out of what is compared.
+const WILDCARD_CASES: [number, string, string][] = [
+  [socket.AF_INET, "0.0.0.0", "127.0.0.1"],
+  [socket.AF_INET, "", "127.0.0.1"],
+  [socket.AF_INET6, "::", "::1"],
+  [socket.AF_INET6, "", "::1"],
+];
+
+const WILDCARD_PY = `
+import json, socket
+def host(a):
+    return [a[0]] + list(a[2:])
+out = []
+for fam, host_, local in json.loads(input()):
+    l = socket.socket(fam)
+    l.bind((local, 0))
+    l.listen()
+    c = socket.socket(fam)
+    c.connect((host_, l.getsockname()[1]))
+    conn, frm = l.accept()
+    tcp = [host(c.getpeername()), c.getsockname()[0], frm[0]]
+    conn.close(); c.close(); l.close()
+    r = socket.socket(fam, socket.SOCK_DGRAM)
+    r.bind((local, 0))
+    u = socket.socket(fam, socket.SOCK_DGRAM)
+    u.connect((host_, r.getsockname()[1]))
+    u.send(b"ping")
+    data, frm = r.recvfrom(100)
+    r.sendto(b"pong!", frm)
+    u.settimeout(5)
+    back = u.recv(100)
+    udp = [host(u.getpeername()), u.getsockname()[0], data.decode(), frm[0], back.decode()]
+    u.close(); r.close()
+    out.append([tcp, udp])
+# A socket bound to an address of its own connects to itself there.
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("127.0.0.5", 0))
+u.connect(("0.0.0.0", 9))
+out.append(u.getpeername()[0])
+u.close()
+print(json.dumps(out))
+`;
+
+Deno.test("fidelity vs CPython: connect to the wildcard address means this host", async () => {
+  if (!hasPython()) {
+    skipReason("fidelity wildcard connect", "python3 is not available");
+    return;
+  }
+  const host = (a: socket.Address): unknown[] =>
+    typeof a === "string" ? [a] : [a[0], ...a.slice(2)];
+  const ours: unknown[] = [];
+  for (const [fam, target, local] of WILDCARD_CASES) {
+    await using l = socket.socket(fam);
+    l.bind([local, 0]);
+    l.listen();
+    await using c = socket.socket(fam);
+    await c.connect([target, l.getsockname()[1] as number]);
+    const [conn, from] = await l.accept();
+    const tcp = [host(c.getpeername()), c.getsockname()[0], from[0]];
+    await conn[Symbol.asyncDispose]();
+    await using r = socket.socket(fam, socket.SOCK_DGRAM);
+    r.bind([local, 0]);
+    await using u = socket.socket(fam, socket.SOCK_DGRAM);
+    await u.connect([target, r.getsockname()[1] as number]);
+    await u.send("ping");
+    const [data, sender] = await r.recvfrom(100);
+    assert.ok(Array.isArray(sender));
+    await r.sendto("pong!", sender);
+    u.settimeout(5);
+    const back = await u.recv(100);
+    const dec = new TextDecoder();
+    ours.push([tcp, [
+      host(u.getpeername()),
+      u.getsockname()[0],
+      dec.decode(data),
+      sender[0],
+      dec.decode(back),
+    ]]);
+  }
+  {
+    using u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    u.bind(["127.0.0.5", 0]);
+    await u.connect(["0.0.0.0", 9]);
+    ours.push(u.getpeername()[0]);
+  }
+  const theirs = JSON.parse(
+    await runPython(WILDCARD_PY, JSON.stringify(WILDCARD_CASES) + "\n"),
+  );
+  assert.deepEqual(ours, theirs);
+});
