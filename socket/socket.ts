@@ -21,7 +21,8 @@ import {
   type SenderOf,
 } from "./_description.ts";
 import { getOption, setOption } from "./_options.ts";
-import { deadlineAfter, type WaitMode } from "./_wait.ts";
+import { deadlineAfter, Signal, type WaitMode } from "./_wait.ts";
+import { recvFlagRefusal } from "./_refusals.ts";
 import {
   type SocketFile,
   SocketFileImpl,
@@ -319,6 +320,31 @@ export class Socket<A extends Address = Address>
     return waitMode(this.#timeout, (flags & C.MSG_DONTWAIT) !== 0);
   }
 
+  // A receive that `flags` make Linux refuse (MSG_OOB, MSG_ERRQUEUE), or
+  // `null`. Under a timeout CPython waits for readability before each
+  // try: an empty error queue keeps it waiting until the timeout, and an
+  // urgent-data read on a connection waits for data to arrive first.
+  #refusedFlags(
+    d: Description,
+    flags: number,
+    mode: WaitMode,
+  ): Promise<never> | null {
+    if ((flags & (C.MSG_OOB | C.MSG_ERRQUEUE)) === 0) return null;
+    const code = recvFlagRefusal(d.family, d.type, d.state, flags);
+    if (code === null) return null;
+    const fail = (): never => {
+      throw osError(errno[code]);
+    };
+    if (mode.deadline === null || mode.nonblocking) {
+      return Promise.resolve().then(fail);
+    }
+    if (code === "EAGAIN") return new Signal().wait(mode).then(fail);
+    if (d.type === C.SOCK_STREAM && d.state === "connected") {
+      return this.#ops.connection(d).waitReadable(mode).then(fail);
+    }
+    return Promise.resolve().then(fail);
+  }
+
   // ------------------------------------------------- bind, listen, accept
 
   /**
@@ -544,8 +570,11 @@ export class Socket<A extends Address = Address>
     try {
       const n = checkBufsize(bufsize, "recv");
       const f = cIntArg(flags);
+      // CPython answers a zero-byte recv at once, whatever the socket.
+      if (n === 0) return Promise.resolve(new Uint8Array(0));
       const d = this.#desc();
-      return this.#ops.recv(d, n, f, this.#mode(f));
+      const mode = this.#mode(f);
+      return this.#refusedFlags(d, f, mode) ?? this.#ops.recv(d, n, f, mode);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -573,8 +602,12 @@ export class Socket<A extends Address = Address>
     try {
       const dst = intoView(buffer, nbytes, "recv_into");
       const f = cIntArg(flags);
+      // As recv(0): an empty buffer is filled at once.
+      if (dst.length === 0) return Promise.resolve(0);
       const d = this.#desc();
-      return this.#ops.recvInto(d, dst, f, this.#mode(f));
+      const mode = this.#mode(f);
+      return this.#refusedFlags(d, f, mode) ??
+        this.#ops.recvInto(d, dst, f, mode);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -601,11 +634,13 @@ export class Socket<A extends Address = Address>
       const n = checkBufsize(bufsize, "recvfrom");
       const f = cIntArg(flags);
       const d = this.#desc();
+      const mode = this.#mode(f);
       // The sender is typed by the family (a datagram socket of an IP
       // family always has one); a stream socket gives `null`, as Linux.
-      return this.#ops.recvfrom(d, n, f, this.#mode(f)) as Promise<
-        [Uint8Array, SenderOf<A>]
-      >;
+      return (this.#refusedFlags(d, f, mode) ??
+        this.#ops.recvfrom(d, n, f, mode)) as Promise<
+          [Uint8Array, SenderOf<A>]
+        >;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -633,10 +668,12 @@ export class Socket<A extends Address = Address>
       const dst = intoView(buffer, nbytes, "recvfrom_into");
       const f = cIntArg(flags);
       const d = this.#desc();
+      const mode = this.#mode(f);
       // Typed as recvfrom's sender is.
-      return this.#ops.recvfromInto(d, dst, f, this.#mode(f)) as Promise<
-        [number, SenderOf<A>]
-      >;
+      return (this.#refusedFlags(d, f, mode) ??
+        this.#ops.recvfromInto(d, dst, f, mode)) as Promise<
+          [number, SenderOf<A>]
+        >;
     } catch (e) {
       return Promise.reject(e);
     }

@@ -6,6 +6,7 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
+import * as select from "../../select/mod.ts";
 import { hasPython, runPython, skipReason } from "../_python.ts";
 
 type Outcome = string;
@@ -498,4 +499,190 @@ Deno.test("fidelity vs CPython: connect to the wildcard address means this host"
     await runPython(WILDCARD_PY, JSON.stringify(WILDCARD_CASES) + "\n"),
   );
   assert.deepEqual(ours, theirs);
+});
+
+const RECV_FLAGS_PY = `
+import json, socket, threading, time
+out = {}
+def rec(label, f):
+    try:
+        v = f()
+        out[label] = "ok " + (v.decode() if isinstance(v, bytes) else json.dumps(v, separators=(",", ":")))
+    except OSError as e:
+        out[label] = "os " + (str(e.errno) if e.errno is not None else str(e))
+OOB, ERRQ, PEEK, WAITALL = socket.MSG_OOB, socket.MSG_ERRQUEUE, socket.MSG_PEEK, socket.MSG_WAITALL
+for mode in (None, 0.0):
+    m = "blocking" if mode is None else "nonblocking"
+    l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen()
+    c = socket.create_connection(l.getsockname()); s, _ = l.accept()
+    s.settimeout(mode); l.settimeout(mode)
+    rec(m + " tcp errqueue, nothing", lambda: s.recv(10, ERRQ))
+    c.sendall(b"data"); time.sleep(0.1)
+    rec(m + " tcp oob with data", lambda: s.recv(10, OOB))
+    rec(m + " tcp oob peek", lambda: s.recv(10, OOB | PEEK))
+    rec(m + " tcp recvfrom oob", lambda: s.recvfrom(10, OOB)[0])
+    rec(m + " tcp recv_into oob", lambda: s.recv_into(bytearray(10), 0, OOB))
+    rec(m + " tcp errqueue with data", lambda: s.recv(10, ERRQ))
+    rec(m + " tcp errqueue|oob", lambda: s.recv(10, ERRQ | OOB))
+    rec(m + " tcp recv(0, oob)", lambda: s.recv(0, OOB))
+    rec(m + " tcp data still there", lambda: s.recv(10))
+    u = socket.socket(); u.settimeout(mode)
+    rec(m + " unconnected oob", lambda: u.recv(10, OOB))
+    rec(m + " unconnected errqueue", lambda: u.recv(10, ERRQ))
+    rec(m + " unconnected recv(0)", lambda: u.recv(0))
+    rec(m + " listener oob", lambda: l.recv(10, OOB))
+    rec(m + " listener errqueue", lambda: l.recv(10, ERRQ))
+    d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); d.bind(("127.0.0.1", 0)); d.settimeout(mode)
+    rec(m + " udp errqueue", lambda: d.recv(10, ERRQ))
+    t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); t.sendto(b"dgram", d.getsockname()); time.sleep(0.1)
+    rec(m + " udp oob is a receive", lambda: d.recv(10, OOB))
+    x, y = socket.socketpair(); x.settimeout(mode); y.sendall(b"unix"); time.sleep(0.1)
+    rec(m + " unix stream oob", lambda: x.recv(10, OOB))
+    rec(m + " unix stream errqueue is a receive", lambda: x.recv(10, ERRQ))
+    x2, y2 = socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM); x2.settimeout(mode); y2.send(b"ud"); time.sleep(0.1)
+    rec(m + " unix dgram oob", lambda: x2.recv(10, OOB))
+    rec(m + " unix dgram errqueue is a receive", lambda: x2.recv(10, ERRQ))
+    for z in (l, c, s, u, d, t, x, y, x2, y2):
+        z.close()
+# Under a timeout: an empty error queue waits it out; oob with data fails at once.
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen()
+c = socket.create_connection(l.getsockname()); s, _ = l.accept()
+s.settimeout(0.3)
+c.sendall(b"data"); time.sleep(0.1)
+t0 = time.monotonic()
+rec("timeout tcp errqueue", lambda: s.recv(10, ERRQ))
+out["timeout tcp errqueue waited"] = time.monotonic() - t0 > 0.25
+rec("timeout tcp oob with data", lambda: s.recv(10, OOB))
+s.recv(10)
+# MSG_PEEK | MSG_WAITALL on a blocking socket waits for all and keeps them.
+s.settimeout(None)
+c.sendall(b"abc")
+def later():
+    time.sleep(0.3)
+    c.sendall(b"defgh")
+threading.Thread(target=later).start()
+rec("peek|waitall", lambda: s.recv(8, PEEK | WAITALL))
+rec("peek|waitall recv_into", lambda: (lambda b: [s.recv_into(b, 8, PEEK | WAITALL), b.decode()])(bytearray(8)))
+rec("after peek|waitall", lambda: s.recv(100))
+for z in (l, c, s):
+    z.close()
+print(json.dumps(out))
+`;
+
+Deno.test("fidelity vs CPython: MSG_OOB, MSG_ERRQUEUE, MSG_PEEK|MSG_WAITALL", async () => {
+  if (!hasPython()) {
+    skipReason("fidelity receive flags", "python3 is not available");
+    return;
+  }
+  const out: Record<string, unknown> = {};
+  const dec = new TextDecoder();
+  const rec = async (label: string, f: () => Promise<unknown>) => {
+    try {
+      const v = await f();
+      out[label] = "ok " +
+        (v instanceof Uint8Array ? dec.decode(v) : JSON.stringify(v));
+    } catch (e) {
+      if (!(e instanceof socket.error)) throw e;
+      out[label] = `os ${e.errno ?? e.message}`;
+    }
+  };
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const {
+    MSG_OOB: OOB,
+    MSG_ERRQUEUE: ERRQ,
+    MSG_PEEK: PEEK,
+    MSG_WAITALL: WAITALL,
+  } = socket;
+  const pairTcp = async () => {
+    const l = socket.socket();
+    l.bind(["127.0.0.1", 0]);
+    l.listen();
+    const c = await socket.create_connection(
+      l.getsockname() as [string, number],
+    );
+    const [s] = await l.accept();
+    return [l, c, s] as const;
+  };
+  for (const mode of [null, 0]) {
+    const m = mode === null ? "blocking" : "nonblocking";
+    const [l, c, s] = await pairTcp();
+    s.settimeout(mode);
+    l.settimeout(mode);
+    await rec(`${m} tcp errqueue, nothing`, () => s.recv(10, ERRQ));
+    await c.sendall("data");
+    await sleep(100);
+    // A non-blocking pysocket receive only sees what pysocket has read:
+    // wait until it has (see the README).
+    await select.select([s], [], [], 5);
+    await rec(`${m} tcp oob with data`, () => s.recv(10, OOB));
+    await rec(`${m} tcp oob peek`, () => s.recv(10, OOB | PEEK));
+    await rec(
+      `${m} tcp recvfrom oob`,
+      async () => (await s.recvfrom(10, OOB))[0],
+    );
+    await rec(
+      `${m} tcp recv_into oob`,
+      () => s.recv_into(new Uint8Array(10), 0, OOB),
+    );
+    await rec(`${m} tcp errqueue with data`, () => s.recv(10, ERRQ));
+    await rec(`${m} tcp errqueue|oob`, () => s.recv(10, ERRQ | OOB));
+    await rec(`${m} tcp recv(0, oob)`, () => s.recv(0, OOB));
+    await rec(`${m} tcp data still there`, () => s.recv(10));
+    const u = socket.socket();
+    u.settimeout(mode);
+    await rec(`${m} unconnected oob`, () => u.recv(10, OOB));
+    await rec(`${m} unconnected errqueue`, () => u.recv(10, ERRQ));
+    await rec(`${m} unconnected recv(0)`, () => u.recv(0));
+    await rec(`${m} listener oob`, () => l.recv(10, OOB));
+    await rec(`${m} listener errqueue`, () => l.recv(10, ERRQ));
+    const d = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    d.bind(["127.0.0.1", 0]);
+    d.settimeout(mode);
+    await rec(`${m} udp errqueue`, () => d.recv(10, ERRQ));
+    const t = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+    await t.sendto("dgram", d.getsockname());
+    await sleep(100);
+    await select.select([d], [], [], 5);
+    await rec(`${m} udp oob is a receive`, () => d.recv(10, OOB));
+    const [x, y] = await socket.socketpair();
+    x.settimeout(mode);
+    await y.sendall("unix");
+    await sleep(100);
+    await select.select([x], [], [], 5);
+    await rec(`${m} unix stream oob`, () => x.recv(10, OOB));
+    await rec(`${m} unix stream errqueue is a receive`, () => x.recv(10, ERRQ));
+    const [x2, y2] = await socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM);
+    x2.settimeout(mode);
+    await y2.send("ud");
+    await sleep(100);
+    await select.select([x2], [], [], 5);
+    await rec(`${m} unix dgram oob`, () => x2.recv(10, OOB));
+    await rec(`${m} unix dgram errqueue is a receive`, () => x2.recv(10, ERRQ));
+    for (const z of [l, c, s, u, d, t, x, y, x2, y2]) {
+      await z[Symbol.asyncDispose]();
+    }
+  }
+  const [l, c, s] = await pairTcp();
+  try {
+    s.settimeout(0.3);
+    await c.sendall("data");
+    await sleep(100);
+    const t0 = performance.now();
+    await rec("timeout tcp errqueue", () => s.recv(10, ERRQ));
+    out["timeout tcp errqueue waited"] = performance.now() - t0 > 250;
+    await rec("timeout tcp oob with data", () => s.recv(10, OOB));
+    await s.recv(10);
+    s.settimeout(null);
+    await c.sendall("abc");
+    setTimeout(() => c.sendall("defgh"), 300);
+    await rec("peek|waitall", () => s.recv(8, PEEK | WAITALL));
+    await rec("peek|waitall recv_into", async () => {
+      const b = new Uint8Array(8);
+      return [await s.recv_into(b, 8, PEEK | WAITALL), dec.decode(b)];
+    });
+    await rec("after peek|waitall", () => s.recv(100));
+  } finally {
+    for (const z of [l, c, s]) await z[Symbol.asyncDispose]();
+  }
+  assert.deepEqual(out, JSON.parse(await runPython(RECV_FLAGS_PY)));
 });
