@@ -184,7 +184,14 @@ interface Found {
 }
 
 /** glibc's `__inet6_scopeid_pton`: a scope id, or -1. */
-function scopeId(addr: Uint8Array, scope: string): number {
+/**
+ * The scope id glibc gives the `%zone` of a numeric IPv6 address: an
+ * interface name on a link-local (or link-local multicast) address is its
+ * index, a decimal number up to 2**32-1 is itself; anything else is -1
+ * (EAI_NONAME). Internal to the package: socket/ reads it through
+ * resolve_host.ts.
+ */
+export function scopeId(addr: Uint8Array, scope: string): number {
   if (isLinkLocal6(addr) || isMcLinkLocal6(addr)) {
     const i = indexOfInterface(scope);
     if (i > 0) return i;

@@ -240,8 +240,16 @@ export function connect(d: Description, sa: SockAddr): Promise<void> {
     } else {
       checkUnixPeer(unixPath(sa.path, "send"));
     }
+    // Linux: a link-local peer needs an interface, and only its scope id
+    // is kept (getpeername shows 0 for any other).
+    const scoped = needsScope(sa);
+    if (scoped && sa.scopeId === 0) throw osError(errno.EINVAL);
     autobind(d, c, sa, true);
-    const peer: SockAddr = { ...sa, host: canonicalHost(sa.family, sa.host) };
+    const peer: SockAddr = {
+      ...sa,
+      host: canonicalHost(sa.family, sa.host),
+      scopeId: scoped ? sa.scopeId : 0,
+    };
     const old = peerOf(d);
     if (d.family === AF_UNIX && old !== null && old.path !== sa.path) {
       c.purge();
@@ -252,6 +260,18 @@ export function connect(d: Description, sa: SockAddr): Promise<void> {
   } catch (e) {
     return Promise.reject(e);
   }
+}
+
+// Whether an IPv6 address is one Linux reaches through an interface only
+// (__ipv6_addr_needs_scope_id): link-local unicast, and interface- or
+// link-local multicast.
+function needsScope(sa: SockAddr): boolean {
+  if (sa.family !== AF_INET6) return false;
+  const b = ptonOrNull(AF_INET6, sa.host);
+  if (b === null) return false;
+  const [b0 = 0, b1 = 0] = b;
+  if (b0 === 0xfe && (b1 & 0xc0) === 0x80) return true;
+  return b0 === 0xff && ((b1 & 0x0f) === 1 || (b1 & 0x0f) === 2);
 }
 
 // Linux looks the peer up at connect: ENOENT when nothing is at the path,

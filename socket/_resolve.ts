@@ -2,7 +2,9 @@
 // is; a name goes through the look-up module as CPython's setipaddr does.
 
 import type { SockAddr } from "../addr/sockaddr.ts";
-import { resolveHost } from "../dns/resolve_host.ts";
+import { resolveHost, zoneScopeId } from "../dns/resolve_host.ts";
+import { EAI_NONAME } from "../_base/constants.ts";
+import { gaierror } from "./errors.ts";
 import { AF_INET, AF_INET6, AF_UNIX } from "../_base/constants.ts";
 
 /** `sa` with a numeric host of its family (resolving a name if needed). */
@@ -30,4 +32,19 @@ export function connectPeer(sa: SockAddr, bound: string | null): SockAddr {
     }
   }
   return sa;
+}
+
+/**
+ * `sa` with its `%name` zone resolved as getaddrinfo resolves it (CPython's
+ * bind and connect look the host up with getaddrinfo): the interface's
+ * index on a link-local address, else `gaierror` EAI_NONAME, as for
+ * `("::1%lo", port)` or an interface that does not exist. A scope id given
+ * in the tuple wins, as the numeric zone's does.
+ */
+export function resolveZone(sa: SockAddr): SockAddr {
+  if (sa.scopeName === undefined) return sa;
+  const index = zoneScopeId(sa.host, sa.scopeName);
+  if (index < 0) throw new gaierror(EAI_NONAME);
+  const { scopeName: _, ...rest } = sa;
+  return { ...rest, scopeId: sa.scopeId !== 0 ? sa.scopeId : index };
 }

@@ -4,7 +4,8 @@
  * @module
  */
 
-import { parseSockaddr } from "../addr/sockaddr.ts";
+import { parseSockaddr, type SockAddr } from "../addr/sockaddr.ts";
+import { resolveZone } from "./_resolve.ts";
 import * as C from "../_base/constants.ts";
 import type { FamilyInet } from "../_base/constants.ts";
 import { errno, error, gaierror, osError } from "./errors.ts";
@@ -361,7 +362,7 @@ export class Socket<A extends Address = Address>
    */
   bind(address: Address): void {
     const d = this.#desc();
-    this.#ops.bind(d, parseSockaddr(d.family, address, "bind"));
+    this.#ops.bind(d, sockaddrArg(d.family, address, "bind"));
   }
 
   /**
@@ -428,7 +429,7 @@ export class Socket<A extends Address = Address>
    */
   async connect(address: Address): Promise<void> {
     const d = this.#desc();
-    const parsed = parseSockaddr(d.family, address, "connect");
+    const parsed = sockaddrArg(d.family, address, "connect");
     await this.#ops.connect(d, parsed, this.#mode());
   }
 
@@ -543,7 +544,7 @@ export class Socket<A extends Address = Address>
         target = address;
       }
       const d = this.#desc();
-      const parsed = parseSockaddr(d.family, target, "sendto");
+      const parsed = sockaddrArg(d.family, target, "sendto");
       return this.#ops.sendto(d, bytes, parsed, this.#mode(flags), flags);
     } catch (e) {
       return Promise.reject(e);
@@ -1199,6 +1200,12 @@ export function fromfd(
 }
 
 // ----------------------------------------------------------------- helpers
+
+// An address argument, parsed, with a `%name` zone read as getaddrinfo
+// reads it (the rest of a name is resolved by the kind, when it needs it).
+function sockaddrArg(family: number, address: unknown, fn: string): SockAddr {
+  return resolveZone(parseSockaddr(family, address, fn));
+}
 
 function protocolFor(family: number, type: number): number {
   if (family === C.AF_UNIX) return 0;

@@ -686,3 +686,81 @@ Deno.test("fidelity vs CPython: MSG_OOB, MSG_ERRQUEUE, MSG_PEEK|MSG_WAITALL", as
   }
   assert.deepEqual(out, JSON.parse(await runPython(RECV_FLAGS_PY)));
 });
+
+Deno.test("fidelity vs CPython: IPv6 zones in bind, connect and getaddrinfo agree", async () => {
+  if (!hasPython()) {
+    skipReason("fidelity IPv6 zones", "python3 is not available");
+    return;
+  }
+  await using l = socket.socket(socket.AF_INET6);
+  l.bind(["::1", 0]);
+  l.listen();
+  const port = l.getsockname()[1];
+  const ours: Record<string, () => unknown> = {};
+  const theirs: Record<string, string> = {};
+  const hosts = [
+    "::1%lo",
+    "::1%nosuchif",
+    "fe80::1%nosuchif",
+    "::%lo",
+    "::1%1",
+    "::1%99",
+    "::1%0",
+  ];
+  for (const h of hosts) {
+    ours[`bind ${h}`] = () => {
+      using s = socket.socket(socket.AF_INET6);
+      s.bind([h, 0]);
+      return s.getsockname()[0];
+    };
+    theirs[`bind ${h}`] = `(lambda s: [s.bind((${
+      JSON.stringify(h)
+    }, 0)), s.getsockname()[0], s.close()][1])(socket.socket(socket.AF_INET6))`;
+    ours[`connect ${h}`] = async () => {
+      await using s = socket.socket(socket.AF_INET6);
+      await s.connect([h, port]);
+      const [conn] = await l.accept();
+      conn.close();
+      return s.getpeername()[0];
+    };
+    theirs[`connect ${h}`] = `(lambda s: [s.connect((${
+      JSON.stringify(h)
+    }, P)), l.accept()[0].close(), s.getpeername()[0], s.close()][2])(socket.socket(socket.AF_INET6))`;
+    ours[`udp connect ${h}`] = async () => {
+      await using u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+      await u.connect([h, 9]);
+      return u.getpeername();
+    };
+    theirs[`udp connect ${h}`] = `(lambda u: [u.connect((${
+      JSON.stringify(h)
+    }, 9)), list(u.getpeername()), u.close()][1])(socket.socket(socket.AF_INET6, socket.SOCK_DGRAM))`;
+    ours[`getaddrinfo ${h}`] = async () =>
+      (await socket.getaddrinfo(h, 80, socket.AF_INET6, socket.SOCK_STREAM))
+        .map((r) => r[4]);
+    theirs[`getaddrinfo ${h}`] = `[list(r[4]) for r in socket.getaddrinfo(${
+      JSON.stringify(h)
+    }, 80, socket.AF_INET6, socket.SOCK_STREAM)]`;
+  }
+  // A scope id on an address that needs none is not kept; a link-local peer
+  // without one is refused.
+  ours["udp connect ::1 scope 5"] = async () => {
+    await using u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+    await u.connect(["::1", 9, 0, 5]);
+    return u.getpeername();
+  };
+  theirs["udp connect ::1 scope 5"] =
+    "(lambda u: [u.connect(('::1', 9, 0, 5)), list(u.getpeername()), u.close()][1])(socket.socket(socket.AF_INET6, socket.SOCK_DGRAM))";
+  ours["udp connect fe80::1 no scope"] = async () => {
+    await using u = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM);
+    await u.connect(["fe80::1", 9]);
+  };
+  theirs["udp connect fe80::1 no scope"] =
+    "(lambda u: [u.connect(('fe80::1', 9)), u.close()][1])(socket.socket(socket.AF_INET6, socket.SOCK_DGRAM))";
+  const got: Record<string, Outcome> = {};
+  for (const [label, f] of Object.entries(ours)) got[label] = await outcome(f);
+  const setup = `l = socket.socket(socket.AF_INET6)
+l.bind(("::1", 0))
+l.listen()
+P = l.getsockname()[1]`;
+  assert.deepEqual(got, await python(setup, theirs));
+});
