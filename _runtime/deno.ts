@@ -483,8 +483,14 @@ function readDirSync(path: string): string[] | null {
   if (permissionState({ name: "read", path }) !== "granted") return null;
   try {
     return [...Deno.readDirSync(path)].map((e) => e.name);
-  } catch {
-    return null;
+  } catch (e) {
+    if (
+      e instanceof Deno.errors.NotFound ||
+      e instanceof Deno.errors.NotADirectory ||
+      e instanceof Deno.errors.PermissionDenied
+    ) return null;
+    // A failure of the moment (EMFILE, ...): the caller says so.
+    throw translate(e, "opendir");
   }
 }
 

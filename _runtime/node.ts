@@ -1040,7 +1040,13 @@ function fit(buf: Uint8Array, msg: Uint8Array): Uint8Array {
 
 // Linux lists interface indexes in /sys/class/net/NAME/ifindex.
 function interfaceName(index: number): string | null {
-  for (const name of readDirSync("/sys/class/net") ?? []) {
+  let names: string[];
+  try {
+    names = readDirSync("/sys/class/net") ?? [];
+  } catch {
+    return null; // Unreadable now: no name.
+  }
+  for (const name of names) {
     let text: string | null = null;
     try {
       text = readTextFileSync(`/sys/class/net/${name}/ifindex`);
@@ -1288,8 +1294,14 @@ function pathKind(path: string): "socket" | "other" | "missing" | null {
 function readDirSync(path: string): string[] | null {
   try {
     return fs.readdirSync(path);
-  } catch {
-    return null;
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (
+      code === "ENOENT" || code === "ENOTDIR" || code === "EACCES" ||
+      code === "EPERM"
+    ) return null;
+    // A failure of the moment (EMFILE, ...): the caller says so.
+    throw translate(e, "opendir");
   }
 }
 

@@ -240,7 +240,11 @@ export interface Runtime {
   fileStamp(path: string): string | null;
   /** What is at `path`, or `null` when it cannot be seen. */
   pathKind(path: string): "socket" | "other" | "missing" | null;
-  /** The names in a directory, or `null`. */
+  /**
+   * The names in a directory, or `null` when it cannot be seen (missing,
+   * not a directory, no permission). A failure of the moment throws a
+   * `RuntimeError` with its errno (`EMFILE`, `ENFILE`, `EIO`, ...).
+   */
   readDirSync(path: string): string[] | null;
   /** A new private temporary directory. */
   makeTempDirSync(): string;
