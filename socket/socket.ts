@@ -774,6 +774,48 @@ export class Socket<A extends Address = Address>
   }
 
   /**
+   * Whether a child process would inherit the socket: never, here (Deno
+   * and Node.js cannot hand a socket to a child), so always `false`.
+   *
+   * @example
+   * ```ts
+   * import { socket } from "../mod.ts";
+   * using s = socket();
+   * console.log(s.get_inheritable()); // false
+   * ```
+   */
+  get_inheritable(): boolean {
+    this.#desc();
+    return false;
+  }
+
+  /**
+   * `set_inheritable(false)` is accepted (a pysocket socket is never
+   * inherited); `set_inheritable(true)` gives `EOPNOTSUPP`, saying why, as
+   * the runtime cannot hand a socket to a child process.
+   *
+   * @example
+   * ```ts
+   * import { socket } from "../mod.ts";
+   * using s = socket();
+   * s.set_inheritable(false);
+   * console.log(s.get_inheritable()); // false
+   * ```
+   */
+  set_inheritable(inheritable: boolean): void {
+    const on = typeof inheritable === "boolean"
+      ? inheritable
+      : toInt(inheritable) !== 0;
+    this.#desc();
+    if (on) {
+      throw osError(
+        errno.EOPNOTSUPP,
+        "Operation not supported: a child process cannot inherit a pysocket socket",
+      );
+    }
+  }
+
+  /**
    * A positive integer unique among open sockets of this module; `-1` once
    * closed. Not an OS descriptor.
    *
@@ -1197,6 +1239,56 @@ export function fromfd(
     d.retain();
   }
   return adopt(d, d.family, d.type, d.proto, defaultTimeout);
+}
+
+/**
+ * A new `fileno()` number for the socket whose number is `fd`, as Python's
+ * `socket.dup(fd)`: no socket object holds it until `fromfd` or
+ * `socket(..., fileno)` takes it up; `close` frees it. `EBADF` for a number
+ * that is no open socket.
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, close, dup, SOCK_STREAM, socket } from "../mod.ts";
+ * using s = socket();
+ * const fd = dup(s.fileno());
+ * using t = socket(AF_INET, SOCK_STREAM, 0, fd);
+ * console.log(t.fileno() === fd); // true
+ * ```
+ */
+export function dup(fd: number): number {
+  const h = handles.get(fdArg(fd));
+  if (h === undefined || !h.open || h.d.state === "closed") {
+    throw osError(errno.EBADF);
+  }
+  h.d.retain();
+  const copy = newHandle(h.d);
+  detached.add(copy.fd);
+  return copy.fd;
+}
+
+/**
+ * Closes a `fileno()` number, as Python's `socket.close(fd)`: a socket
+ * object holding it then gives `EBADF`, as on Linux. `EBADF` for a number
+ * that is not open.
+ *
+ * @example
+ * ```ts
+ * import { close, dup, socket } from "../mod.ts";
+ * using s = socket();
+ * close(dup(s.fileno()));
+ * console.log(s.fileno() > 0); // true: the original is still open
+ * ```
+ */
+export function close(fd: number): void {
+  const n = fdArg(fd);
+  const h = handles.get(n);
+  if (h === undefined || !h.open) throw osError(errno.EBADF);
+  h.open = false;
+  handles.delete(n);
+  detached.delete(n);
+  freeFd(n);
+  void h.d.release();
 }
 
 // ----------------------------------------------------------------- helpers

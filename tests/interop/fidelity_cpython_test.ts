@@ -764,3 +764,64 @@ l.listen()
 P = l.getsockname()[1]`;
   assert.deepEqual(got, await python(setup, theirs));
 });
+
+Deno.test("fidelity vs CPython: module close(fd) and dup(fd), get_inheritable()", async () => {
+  if (!hasPython()) {
+    skipReason("fidelity close/dup", "python3 is not available");
+    return;
+  }
+  const closed = socket.socket();
+  closed.close();
+  const s = socket.socket();
+  try {
+    const close = socket.close as (fd: unknown) => void;
+    const dup = socket.dup as (fd: unknown) => number;
+    const ours: Record<string, () => unknown> = {
+      "close(-1)": () => close(-1),
+      "close(2**31)": () => close(2 ** 31),
+      "close(2**63)": () => close(2 ** 63),
+      "close('3')": () => close("3"),
+      "dup(-1)": () => dup(-1),
+      "dup(2**63)": () => dup(2 ** 63),
+      "dup('3')": () => dup("3"),
+      "dup then close twice": () => {
+        const n = dup(s.fileno());
+        close(n);
+        close(n);
+      },
+      "get_inheritable": () => s.get_inheritable(),
+      "set_inheritable(False)": () => s.set_inheritable(false),
+      "set_inheritable('x')": () =>
+        (s.set_inheritable as (x: unknown) => void)("x"),
+      "closed get_inheritable": () => closed.get_inheritable(),
+      "closed set_inheritable": () => closed.set_inheritable(false),
+    };
+    const theirs: Record<string, string> = {
+      "close(-1)": "socket.close(-1)",
+      "close(2**31)": "socket.close(2**31)",
+      "close(2**63)": "socket.close(2**63)",
+      "close('3')": "socket.close('3')",
+      "dup(-1)": "socket.dup(-1)",
+      "dup(2**63)": "socket.dup(2**63)",
+      "dup('3')": "socket.dup('3')",
+      "dup then close twice":
+        "(lambda n: [socket.close(n), socket.close(n)])(socket.dup(s.fileno()))",
+      "get_inheritable": "s.get_inheritable()",
+      "set_inheritable(False)": "s.set_inheritable(False)",
+      "set_inheritable('x')": "s.set_inheritable('x')",
+      "closed get_inheritable": "closed.get_inheritable()",
+      "closed set_inheritable": "closed.set_inheritable(False)",
+    };
+    const got: Record<string, Outcome> = {};
+    for (const [label, f] of Object.entries(ours)) {
+      got[label] = await outcome(f);
+    }
+    const want = await python(
+      "s = socket.socket()\nclosed = socket.socket()\nclosed.close()",
+      theirs,
+    );
+    assert.deepEqual(got, want);
+  } finally {
+    s.close();
+  }
+});

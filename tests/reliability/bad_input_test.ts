@@ -742,6 +742,52 @@ function functionRows(): Record<string, Case[]> {
       expect: "TypeError",
     },
   ];
+  const cl = s.close as (fd: unknown) => void;
+  r.close = [
+    {
+      what: "close(123456)",
+      call: () => cl(123456),
+      expect: { errno: EBADF },
+    },
+    {
+      what: "close(-1)",
+      call: () => cl(-1),
+      expect: { errno: EBADF },
+      py: `socket.close(-1)`,
+    },
+    {
+      what: "close('3')",
+      call: () => cl("3"),
+      expect: "TypeError",
+      py: `socket.close("3")`,
+    },
+    {
+      what: "close(2**63)",
+      call: () => cl(2 ** 63),
+      expect: "RangeError",
+      py: `socket.close(2**63)`,
+    },
+  ];
+  const du = s.dup as (fd: unknown) => number;
+  r.dup = [
+    {
+      what: "dup(123456)",
+      call: () => du(123456),
+      expect: { errno: EBADF },
+    },
+    {
+      what: "dup(-1)",
+      call: () => du(-1),
+      expect: { errno: EBADF },
+      py: `socket.dup(-1)`,
+    },
+    {
+      what: "dup(NaN)",
+      call: () => du(NaN),
+      expect: "TypeError",
+      py: `socket.dup(float("nan"))`,
+    },
+  ];
   const sp = s.socketpair as (...a: unknown[]) => Promise<unknown>;
   r.socketpair = [
     {
@@ -1228,6 +1274,20 @@ function methodRows(
   add("makefile", "not connected", () => o.makefile("rb"), { errno: ENOTCONN });
   add("fileno", "junk argument", () => o.fileno(1), "ok");
   add("dup", "junk argument", () => (o.dup(1) as socket.Socket).close(), "ok");
+  add("get_inheritable", "junk argument", () => o.get_inheritable(1), "ok");
+  add(
+    "set_inheritable",
+    "'x'",
+    () => o.set_inheritable("x"),
+    "TypeError",
+    `socket.socket().set_inheritable("x")`,
+  );
+  add(
+    "set_inheritable",
+    "true",
+    () => o.set_inheritable(true),
+    { errno: socket.errno.EOPNOTSUPP },
+  );
   add(
     "toString",
     "junk argument",
@@ -1275,6 +1335,8 @@ function methodRows(
     ["getsockopt", [socket.SOL_SOCKET, socket.SO_REUSEADDR]],
     ["makefile", ["rb"]],
     ["dup", []],
+    ["get_inheritable", []],
+    ["set_inheritable", [false]],
   ];
   // connect_ex reports errors as its result, EBADF included (as CPython).
   add("connect_ex", "on a closed socket", async () => {
