@@ -825,3 +825,149 @@ Deno.test("fidelity vs CPython: module close(fd) and dup(fd), get_inheritable()"
     s.close();
   }
 });
+
+Deno.test("fidelity vs CPython: sendmsg, recvmsg, recvmsg_into without ancillary data", async () => {
+  if (!hasPython()) {
+    skipReason("fidelity sendmsg/recvmsg", "python3 is not available");
+    return;
+  }
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const dec = new TextDecoder();
+  const out: Record<string, Outcome> = {};
+  const rec = async (label: string, f: () => unknown) => {
+    out[label] = await outcome(f);
+  };
+  const l = socket.socket();
+  l.bind(["127.0.0.1", 0]);
+  l.listen();
+  const a = await socket.create_connection(
+    l.getsockname() as [string, number],
+  );
+  const [b] = await l.accept();
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  u.bind(["127.0.0.1", 0]);
+  const v = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+  v.bind(["127.0.0.1", 0]);
+  const loose = a as unknown as Record<string, (...x: unknown[]) => unknown>;
+  const sendmsg = (...x: unknown[]) => loose.sendmsg!.call(a, ...x);
+  const recvmsgInto = (...x: unknown[]) =>
+    (b as unknown as Record<string, (...x: unknown[]) => unknown>)
+      .recvmsg_into!.call(b, ...x);
+  try {
+    await rec("sendmsg", () =>
+      a.sendmsg([
+        new Uint8Array([97, 98]),
+        new Uint8Array([99, 100]),
+        new DataView(new Uint8Array([101, 102]).buffer),
+      ]));
+    await sleep(50);
+    await rec("recvmsg tcp", async () => {
+      const [data, anc, flags, from] = await b.recvmsg(100);
+      return [dec.decode(data), anc, flags, from];
+    });
+    await a.sendall("xyz");
+    await sleep(50);
+    await rec("recvmsg_into tcp", async () => {
+      const x = new Uint8Array(2);
+      const y = new Uint8Array(5);
+      const r = await b.recvmsg_into([x, y]);
+      return [r, dec.decode(x), [...y]];
+    });
+    await rec("sendmsg bytes arg", () => sendmsg(new Uint8Array([97])));
+    await rec("sendmsg int", () => sendmsg(5));
+    await rec("sendmsg anc bad", () => sendmsg([new Uint8Array(1)], [1]));
+    await rec(
+      "sendmsg flags big",
+      () => sendmsg([new Uint8Array(1)], [], 2 ** 40),
+    );
+    await rec("recvmsg neg", () => b.recvmsg(-1));
+    await rec("recvmsg anc neg", () => b.recvmsg(1, -1));
+    await rec("recvmsg_into int", () => recvmsgInto(5));
+    await rec("sendmsg empty", () => a.sendmsg([]));
+    await rec(
+      "udp sendmsg addr",
+      () => v.sendmsg(["hello", " world"], [], 0, u.getsockname()),
+    );
+    await sleep(50);
+    await rec("udp recvmsg trunc", async () => {
+      const [data, anc, flags, from] = await u.recvmsg(5);
+      return [
+        dec.decode(data),
+        anc,
+        flags === socket.MSG_TRUNC,
+        JSON.stringify(from) === JSON.stringify(v.getsockname()),
+      ];
+    });
+    await v.sendto("abcdef", u.getsockname());
+    await sleep(50);
+    await rec("udp recvmsg_into", async () => {
+      const x = new Uint8Array(2);
+      const y = new Uint8Array(2);
+      const [n, anc, flags, from] = await u.recvmsg_into([x, y]);
+      return [
+        [
+          n,
+          anc,
+          flags,
+          JSON.stringify(from) === JSON.stringify(v.getsockname()),
+        ],
+        dec.decode(x),
+        dec.decode(y),
+      ];
+    });
+    await rec("udp sendmsg no addr", () => v.sendmsg(["x"]));
+  } finally {
+    for (const z of [a, b, l, u, v]) await z[Symbol.asyncDispose]();
+  }
+  const theirs = JSON.parse(
+    await runPython(`
+import json, socket, time
+out = {}
+def rec(label, f):
+    try:
+        v = f()
+        out[label] = "ok " + json.dumps(v, separators=(",", ":"))
+    except OSError as e:
+        out[label] = "os " + (str(e.errno) if e.errno is not None else str(e))
+    except (ValueError, OverflowError) as e:
+        out[label] = "range " + str(e)
+    except TypeError as e:
+        out[label] = "type " + str(e)
+l = socket.socket(); l.bind(("127.0.0.1", 0)); l.listen()
+a = socket.create_connection(l.getsockname()); b, _ = l.accept()
+u = socket.socket(2, 2); u.bind(("127.0.0.1", 0))
+v = socket.socket(2, 2); v.bind(("127.0.0.1", 0))
+rec("sendmsg", lambda: a.sendmsg([b"ab", bytearray(b"cd"), memoryview(b"ef")]))
+time.sleep(0.05)
+rec("recvmsg tcp", lambda: (lambda r: [r[0].decode(), r[1], r[2], r[3]])(b.recvmsg(100)))
+a.sendall(b"xyz")
+time.sleep(0.05)
+def into_tcp():
+    x, y = bytearray(2), bytearray(5)
+    r = b.recvmsg_into([x, y])
+    return [list(r), x.decode(), list(y)]
+rec("recvmsg_into tcp", into_tcp)
+rec("sendmsg bytes arg", lambda: a.sendmsg(b"a"))
+rec("sendmsg int", lambda: a.sendmsg(5))
+rec("sendmsg anc bad", lambda: a.sendmsg([b"x"], [1]))
+rec("sendmsg flags big", lambda: a.sendmsg([b"x"], [], 2**40))
+rec("recvmsg neg", lambda: b.recvmsg(-1))
+rec("recvmsg anc neg", lambda: b.recvmsg(1, -1))
+rec("recvmsg_into int", lambda: b.recvmsg_into(5))
+rec("sendmsg empty", lambda: a.sendmsg([]))
+rec("udp sendmsg addr", lambda: v.sendmsg([b"hello", b" world"], [], 0, u.getsockname()))
+time.sleep(0.05)
+rec("udp recvmsg trunc", lambda: (lambda r: [r[0].decode(), r[1], r[2] == socket.MSG_TRUNC, r[3] == v.getsockname()])(u.recvmsg(5)))
+v.sendto(b"abcdef", u.getsockname())
+time.sleep(0.05)
+def into_udp():
+    x, y = bytearray(2), bytearray(2)
+    r = u.recvmsg_into([x, y])
+    return [[r[0], r[1], r[2], r[3] == v.getsockname()], x.decode(), y.decode()]
+rec("udp recvmsg_into", into_udp)
+rec("udp sendmsg no addr", lambda: v.sendmsg([b"x"]))
+print(json.dumps(out))
+`),
+  );
+  assert.deepEqual(out, theirs);
+});

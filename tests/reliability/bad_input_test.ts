@@ -60,6 +60,9 @@ const ASYNC = new Set([
 ]);
 const ASYNC_METHODS = new Set([
   "accept",
+  "sendmsg",
+  "recvmsg",
+  "recvmsg_into",
   "connect",
   "connect_ex",
   "send",
@@ -1276,6 +1279,34 @@ function methodRows(
   add("dup", "junk argument", () => (o.dup(1) as socket.Socket).close(), "ok");
   add("get_inheritable", "junk argument", () => o.get_inheritable(1), "ok");
   add(
+    "sendmsg",
+    "not an iterable",
+    () => o.sendmsg(5),
+    "TypeError",
+    `socket.socket().sendmsg(5)`,
+  );
+  add(
+    "sendmsg",
+    "ancillary item not a triple",
+    () => o.sendmsg([new Uint8Array(1)], [1]),
+    "TypeError",
+    `socket.socket().sendmsg([b"x"], [1])`,
+  );
+  add(
+    "recvmsg",
+    "negative bufsize",
+    () => o.recvmsg(-1),
+    "RangeError",
+    `socket.socket().recvmsg(-1)`,
+  );
+  add(
+    "recvmsg_into",
+    "not an iterable",
+    () => o.recvmsg_into(5),
+    "TypeError",
+    `socket.socket().recvmsg_into(5)`,
+  );
+  add(
     "set_inheritable",
     "'x'",
     () => o.set_inheritable("x"),
@@ -1337,6 +1368,9 @@ function methodRows(
     ["dup", []],
     ["get_inheritable", []],
     ["set_inheritable", [false]],
+    ["sendmsg", [["x"]]],
+    ["recvmsg", [10]],
+    ["recvmsg_into", [[new Uint8Array(4)]]],
   ];
   // connect_ex reports errors as its result, EBADF included (as CPython).
   add("connect_ex", "on a closed socket", async () => {

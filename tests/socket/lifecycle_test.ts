@@ -340,3 +340,21 @@ Deno.test("module dup(fd) and close(fd) on fileno() numbers; get_inheritable/set
     );
   }
 });
+
+Deno.test("sendmsg: ancillary data is refused with EOPNOTSUPP naming it", async () => {
+  await using p = await pair(INET);
+  await assert.rejects(
+    () =>
+      p.client.sendmsg(["x"], [[
+        socket.SOL_SOCKET,
+        socket.SCM_RIGHTS,
+        new Uint8Array(4),
+      ]]),
+    (e: unknown) =>
+      e instanceof socket.error && e.errno === socket.errno.EOPNOTSUPP &&
+      e.message.includes("SCM_RIGHTS"),
+  );
+  // Nothing was sent.
+  await p.client.sendmsg(["after"]);
+  assert.equal(text(await p.conn.recv(100)), "after");
+});
