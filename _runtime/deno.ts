@@ -15,6 +15,7 @@ import type {
   DatagramTarget,
   DnsQueryOptions,
   DnsRecordType,
+  FileReader,
   InterfaceAddress,
   ListenOptions,
   MulticastMembership,
@@ -566,6 +567,51 @@ const capabilities: Capabilities = {
   datagramWakeup: false,
 };
 
+/** A reader over a `Deno.FsFile` or a path (see `Runtime.fileReader`). */
+async function fileReader(file: unknown): Promise<FileReader | null> {
+  if (typeof file === "string") {
+    if (permissionState({ name: "read", path: file }) !== "granted") {
+      throw new RuntimeError("EACCES", "open", {
+        permissionFlag: `--allow-read=${file}`,
+        message: `Requires read access to "${file}"`,
+      });
+    }
+    let f: Deno.FsFile;
+    try {
+      f = await Deno.open(file, { read: true });
+    } catch (e) {
+      throw translate(e, "open");
+    }
+    return fsFileReader(f, true);
+  }
+  if (file instanceof Deno.FsFile) return fsFileReader(file, false);
+  return null;
+}
+
+function fsFileReader(f: Deno.FsFile, owned: boolean): FileReader {
+  const seek = async (position: number): Promise<void> => {
+    try {
+      await f.seek(position, Deno.SeekMode.Start);
+    } catch (e) {
+      throw translate(e, "lseek");
+    }
+  };
+  return {
+    read: async (buf, position) => {
+      await seek(position);
+      try {
+        return (await f.read(buf)) ?? 0;
+      } catch (e) {
+        throw translate(e, "read");
+      }
+    },
+    seek,
+    close: () => {
+      if (owned) f.close();
+    },
+  };
+}
+
 /** The runtime port, on Deno. */
 export const runtime: Runtime = {
   capabilities,
@@ -584,4 +630,5 @@ export const runtime: Runtime = {
   readDirSync,
   makeTempDirSync,
   removeSync,
+  fileReader,
 } satisfies Runtime;

@@ -15,6 +15,7 @@ import type {
   DatagramTarget,
   DnsQueryOptions,
   DnsRecordType,
+  FileReader,
   InterfaceAddress,
   ListenOptions,
   MulticastMembership,
@@ -1225,6 +1226,48 @@ function makeTempDirSync(): string {
   );
 }
 
+/**
+ * A reader over a `node:fs` `FileHandle` or a path (see
+ * `Runtime.fileReader`). A `FileHandle` is read by position and has no
+ * position of its own to leave.
+ */
+async function fileReader(file: unknown): Promise<FileReader | null> {
+  if (typeof file === "string") {
+    let h: fs.promises.FileHandle;
+    try {
+      h = await fs.promises.open(file, "r");
+    } catch (e) {
+      throw translate(e, "open");
+    }
+    return handleReader(h, true);
+  }
+  if (isFileHandle(file)) return handleReader(file, false);
+  return null;
+}
+
+function isFileHandle(v: unknown): v is fs.promises.FileHandle {
+  if (typeof v !== "object" || v === null) return false;
+  const h = v as { fd?: unknown; read?: unknown; stat?: unknown };
+  return typeof h.fd === "number" && typeof h.read === "function" &&
+    typeof h.stat === "function";
+}
+
+function handleReader(h: fs.promises.FileHandle, owned: boolean): FileReader {
+  return {
+    read: async (buf, position) => {
+      try {
+        return (await h.read(buf, 0, buf.length, position)).bytesRead;
+      } catch (e) {
+        throw translate(e, "read");
+      }
+    },
+    seek: () => Promise.resolve(),
+    close: () => {
+      if (owned) h.close().catch(() => {});
+    },
+  };
+}
+
 /** Removes a file or an empty directory, ignoring errors. */
 function removeSync(path: string): void {
   try {
@@ -1435,4 +1478,5 @@ export const runtime: Runtime = {
   readDirSync,
   makeTempDirSync,
   removeSync,
+  fileReader,
 } satisfies Runtime;

@@ -250,4 +250,22 @@ export interface Runtime {
   makeTempDirSync(): string;
   /** Removes a file or an empty directory, ignoring errors. */
   removeSync(path: string): void;
+  /**
+   * A reader over a file `sendfile` was given: this runtime's open file
+   * (a `Deno.FsFile`, a `node:fs` `FileHandle`) or a path, opened for
+   * reading (and closed by `close`); `null` for anything else. Failures
+   * throw or reject with a `RuntimeError` (`EACCES` with
+   * `permissionFlag`, `ENOENT`, ...).
+   */
+  fileReader(file: unknown): Promise<FileReader | null>;
+}
+
+/** Reads a file from a position on (see {@link Runtime.fileReader}). */
+export interface FileReader {
+  /** Reads at `position` into `buf`: the count, 0 at the end. */
+  read(buf: Uint8Array, position: number): Promise<number>;
+  /** Leaves the file's own position at `position` (an open file's). */
+  seek(position: number): Promise<void>;
+  /** Closes the file when the reader opened it (a path); else nothing. */
+  close(): void;
 }

@@ -971,3 +971,101 @@ print(json.dumps(out))
   );
   assert.deepEqual(out, theirs);
 });
+
+Deno.test("fidelity vs CPython: sendfile(file, offset, count)", async () => {
+  if (!hasPython()) {
+    skipReason("fidelity sendfile", "python3 is not available");
+    return;
+  }
+  const path = await Deno.makeTempFile();
+  const body = "0123456789".repeat(20_000); // 200,000 bytes: several chunks
+  await Deno.writeTextFile(path, body);
+  const out: Record<string, Outcome> = {};
+  const dec = new TextDecoder();
+  try {
+    const [a, b] = await socket.socketpair();
+    const drain = async (n: number) => {
+      let got = "";
+      while (got.length < n) got += dec.decode(await b.recv(65536));
+      return got;
+    };
+    try {
+      using f = await Deno.open(path);
+      out["whole file"] = await outcome(async () => {
+        const n = await a.sendfile(f);
+        return [
+          n,
+          (await drain(n)) === body,
+          await f.seek(0, Deno.SeekMode.Current),
+        ];
+      });
+      out["offset and count"] = await outcome(async () => {
+        const n = await a.sendfile(f, 5, 4);
+        return [n, await drain(n), await f.seek(0, Deno.SeekMode.Current)];
+      });
+      out["path, offset past the end"] = await outcome(() =>
+        a.sendfile(path, 300_000)
+      );
+      out["count 0"] = await outcome(() => a.sendfile(f, 0, 0));
+      out["count -1"] = await outcome(() => a.sendfile(f, 0, -1));
+      out["count 1.5"] = await outcome(() => a.sendfile(f, 0, 1.5));
+      out["offset -1"] = await outcome(() => a.sendfile(f, -1));
+      a.setblocking(false);
+      out["non-blocking"] = await outcome(() => a.sendfile(f));
+      using u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM);
+      out["datagram"] = await outcome(() => u.sendfile(f));
+    } finally {
+      a.close();
+      b.close();
+    }
+    const theirs = JSON.parse(
+      await runPython(
+        `
+import json, socket, sys
+path = sys.argv[1]
+out = {}
+def rec(label, f):
+    try:
+        out[label] = "ok " + json.dumps(f(), separators=(",", ":"))
+    except OSError as e:
+        out[label] = "os " + (str(e.errno) if e.errno is not None else str(e))
+    except (ValueError, OverflowError) as e:
+        out[label] = "range " + str(e)
+    except TypeError as e:
+        out[label] = "type " + str(e)
+a, b = socket.socketpair()
+body = open(path, "rb").read()
+def drain(n):
+    got = b""
+    while len(got) < n:
+        got += b.recv(65536)
+    return got
+f = open(path, "rb")
+def whole():
+    n = a.sendfile(f)
+    return [n, drain(n) == body, f.tell()]
+rec("whole file", whole)
+def part():
+    n = a.sendfile(f, 5, 4)
+    return [n, drain(n).decode(), f.tell()]
+rec("offset and count", part)
+rec("path, offset past the end", lambda: a.sendfile(open(path, "rb"), 300000))
+rec("count 0", lambda: a.sendfile(f, 0, 0))
+rec("count -1", lambda: a.sendfile(f, 0, -1))
+rec("count 1.5", lambda: a.sendfile(f, 0, 1.5))
+rec("offset -1", lambda: a.sendfile(f, -1))
+a.setblocking(False)
+rec("non-blocking", lambda: a.sendfile(f))
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+rec("datagram", lambda: u.sendfile(f))
+print(json.dumps(out))
+`,
+        "",
+        [path],
+      ),
+    );
+    assert.deepEqual(out, theirs);
+  } finally {
+    await Deno.remove(path);
+  }
+});

@@ -60,6 +60,7 @@ const ASYNC = new Set([
 ]);
 const ASYNC_METHODS = new Set([
   "accept",
+  "sendfile",
   "sendmsg",
   "recvmsg",
   "recvmsg_into",
@@ -1300,6 +1301,19 @@ function methodRows(
     `socket.socket().recvmsg(-1)`,
   );
   add(
+    "sendfile",
+    "not a file",
+    () => c.sendfile(5),
+    "TypeError",
+  );
+  add(
+    "sendfile",
+    "count 0",
+    () => o.sendfile("/dev/null", 0, 0),
+    "RangeError",
+    `socket.socket().sendfile(open("/dev/null", "rb"), 0, 0)`,
+  );
+  add(
     "recvmsg_into",
     "not an iterable",
     () => o.recvmsg_into(5),
@@ -1371,6 +1385,7 @@ function methodRows(
     ["sendmsg", [["x"]]],
     ["recvmsg", [10]],
     ["recvmsg_into", [[new Uint8Array(4)]]],
+    ["sendfile", ["/dev/null"]],
   ];
   // connect_ex reports errors as its result, EBADF included (as CPython).
   add("connect_ex", "on a closed socket", async () => {
