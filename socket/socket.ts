@@ -925,7 +925,10 @@ export class Socket<A extends Address = Address>
 
   /**
    * Closes the socket. Idempotent; sends already queued are still
-   * delivered; later calls on this socket give `EBADF`.
+   * delivered; later calls on this socket give `EBADF`. When its number was
+   * closed under it (the module's `close(fd)`, or another socket object
+   * made with `socket(..., fileno)` on the same number), `EBADF` once, as
+   * in CPython.
    *
    * @example
    * ```ts
@@ -936,6 +939,14 @@ export class Socket<A extends Address = Address>
    * ```
    */
   close(): void {
+    const h = this.#h;
+    if (h !== null && !h.open) {
+      // Its number was closed under it (the module's close(fd), or another
+      // object on the same number): Linux's close gives EBADF, and CPython
+      // raises it, once.
+      this.#h = null;
+      throw osError(errno.EBADF);
+    }
     this.#release();
   }
 

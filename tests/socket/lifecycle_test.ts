@@ -313,6 +313,12 @@ Deno.test("module dup(fd) and close(fd) on fileno() numbers; get_inheritable/set
         e instanceof socket.error && e.errno === socket.errno.EBADF,
     );
     assert.equal(c.fileno(), fd, "the object keeps its number, as CPython's");
+    // Its own close then gives EBADF, once, as CPython's.
+    assert.throws(
+      () => c.close(),
+      (e: unknown) =>
+        e instanceof socket.error && e.errno === socket.errno.EBADF,
+    );
     c.close();
     await a.sendall("still open");
     assert.equal(text(await b.recv(100)), "still open");
