@@ -92,38 +92,85 @@ export function cIntArg(v: unknown): number {
   return v;
 }
 
+/**
+ * A C `int` converted as Argument Clinic's `int` converter does
+ * (`_PyLong_AsInt`: the socket constructor's family, type and proto,
+ * `shutdown`'s how): every value outside -2**31..2**31-1 gives the same
+ * OverflowError text, as a RangeError.
+ */
+export function clinicIntArg(v: unknown): number {
+  if (typeof v !== "number" || !Number.isInteger(v)) throw notAnInteger(v);
+  if (v > 0x7fffffff || v < -0x80000000) {
+    throw new RangeError("Python int too large to convert to C int");
+  }
+  return v;
+}
+
+/**
+ * A descriptor number as CPython reads one (`PyLong_AsSocket_t`): a C long
+ * (OverflowError past it) cut to the C `int` a descriptor is on Linux, so
+ * `2**31` reads as a negative number and `2**32 + 5` as 5, as there.
+ */
+export function fdArg(v: unknown): number {
+  if (typeof v !== "number" || !Number.isInteger(v)) throw notAnInteger(v);
+  if (v >= LONG_LIMIT || v < -LONG_LIMIT) {
+    throw new RangeError("Python int too large to convert to C long");
+  }
+  return Number(BigInt.asIntN(32, BigInt(v)));
+}
+
 /** Python's `repr` of one character, as used in codec error messages. */
 function charRepr(code: number): string {
   return `'\\u${code.toString(16).padStart(4, "0")}'`;
 }
 
 /**
+ * CPython's UnicodeEncodeError for the first run of lone surrogates in `s`
+ * (positions in code points, as Python counts), as a RangeError, or `null`
+ * when `s` encodes as UTF-8.
+ */
+export function surrogateError(s: string): RangeError | null {
+  if (s.isWellFormed()) return null;
+  let points = 0;
+  let first = -1;
+  let firstCode = 0;
+  let last = -1;
+  for (let i = 0; i < s.length; i++, points++) {
+    const c = s.charCodeAt(i);
+    const lone = c >= 0xd800 && c <= 0xdfff && !(
+      c <= 0xdbff && i + 1 < s.length &&
+      s.charCodeAt(i + 1) >= 0xdc00 && s.charCodeAt(i + 1) <= 0xdfff
+    );
+    if (lone) {
+      if (first < 0) {
+        first = points;
+        firstCode = c;
+      }
+      last = points;
+      continue;
+    }
+    if (first >= 0) break;
+    if (c >= 0xd800 && c <= 0xdbff) i++; // a pair: one code point
+  }
+  return new RangeError(
+    first === last
+      ? `'utf-8' codec can't encode character ${
+        charRepr(firstCode)
+      } in position ${first}: surrogates not allowed`
+      : `'utf-8' codec can't encode characters in position ${first}-${last}: surrogates not allowed`,
+  );
+}
+
+/**
  * Checks what CPython checks before handing a `str` to C: it must encode
  * as UTF-8 (no lone surrogates) and hold no NUL. Both are ValueErrors in
  * CPython (`UnicodeEncodeError`, `embedded null character`) and are
- * RangeErrors here. Called only off the fast path, when parsing stopped
- * at a character that is not plain ASCII text.
+ * RangeErrors here; the encoding is checked first, as there.
  */
 export function checkCString(s: string): void {
-  let points = 0;
-  let nul = false;
-  for (let i = 0; i < s.length; i++, points++) {
-    const c = s.charCodeAt(i);
-    if (c === 0) nul = true;
-    else if (c >= 0xd800 && c <= 0xdfff) {
-      const next = i + 1 < s.length ? s.charCodeAt(i + 1) : 0;
-      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        i++;
-        continue;
-      }
-      throw new RangeError(
-        `'utf-8' codec can't encode character ${
-          charRepr(c)
-        } in position ${points}: surrogates not allowed`,
-      );
-    }
-  }
-  if (nul) throw new RangeError("embedded null character");
+  const bad = surrogateError(s);
+  if (bad !== null) throw bad;
+  if (s.includes("\0")) throw new RangeError("embedded null character");
 }
 
 /** A `str` argument (Python's `s` format) or CPython's TypeError. */

@@ -16,6 +16,7 @@ import type {
   DatagramTarget,
   DnsQueryOptions,
   DnsRecordType,
+  FileReader,
   InterfaceAddress,
   ListenOptions,
   MulticastMembership,
@@ -505,8 +506,14 @@ function readDirSync(path: string): string[] | null {
   if (permissionState({ name: "read", path }) !== "granted") return null;
   try {
     return [...Deno.readDirSync(path)].map((e) => e.name);
-  } catch {
-    return null;
+  } catch (e) {
+    if (
+      e instanceof Deno.errors.NotFound ||
+      e instanceof Deno.errors.NotADirectory ||
+      e instanceof Deno.errors.PermissionDenied
+    ) return null;
+    // A failure of the moment (EMFILE, ...): the caller says so.
+    throw translate(e, "opendir");
   }
 }
 
@@ -582,6 +589,51 @@ const capabilities: Capabilities = {
   datagramWakeup: false,
 };
 
+/** A reader over a `Deno.FsFile` or a path (see `Runtime.fileReader`). */
+async function fileReader(file: unknown): Promise<FileReader | null> {
+  if (typeof file === "string") {
+    if (permissionState({ name: "read", path: file }) !== "granted") {
+      throw new RuntimeError("EACCES", "open", {
+        permissionFlag: `--allow-read=${file}`,
+        message: `Requires read access to "${file}"`,
+      });
+    }
+    let f: Deno.FsFile;
+    try {
+      f = await Deno.open(file, { read: true });
+    } catch (e) {
+      throw translate(e, "open");
+    }
+    return fsFileReader(f, true);
+  }
+  if (file instanceof Deno.FsFile) return fsFileReader(file, false);
+  return null;
+}
+
+function fsFileReader(f: Deno.FsFile, owned: boolean): FileReader {
+  const seek = async (position: number): Promise<void> => {
+    try {
+      await f.seek(position, Deno.SeekMode.Start);
+    } catch (e) {
+      throw translate(e, "lseek");
+    }
+  };
+  return {
+    read: async (buf, position) => {
+      await seek(position);
+      try {
+        return (await f.read(buf)) ?? 0;
+      } catch (e) {
+        throw translate(e, "read");
+      }
+    },
+    seek,
+    close: () => {
+      if (owned) f.close();
+    },
+  };
+}
+
 /** The runtime port, on Deno. */
 export const runtime: Runtime = {
   capabilities,
@@ -601,4 +653,5 @@ export const runtime: Runtime = {
   makeTempDirSync,
   sharedDirSync,
   removeSync,
+  fileReader,
 } satisfies Runtime;

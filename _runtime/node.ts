@@ -16,6 +16,7 @@ import type {
   DatagramTarget,
   DnsQueryOptions,
   DnsRecordType,
+  FileReader,
   InterfaceAddress,
   ListenOptions,
   MulticastMembership,
@@ -1041,7 +1042,13 @@ function fit(buf: Uint8Array, msg: Uint8Array): Uint8Array {
 
 // Linux lists interface indexes in /sys/class/net/NAME/ifindex.
 function interfaceName(index: number): string | null {
-  for (const name of readDirSync("/sys/class/net") ?? []) {
+  let names: string[];
+  try {
+    names = readDirSync("/sys/class/net") ?? [];
+  } catch {
+    return null; // Unreadable now: no name.
+  }
+  for (const name of names) {
     let text: string | null = null;
     try {
       text = readTextFileSync(`/sys/class/net/${name}/ifindex`);
@@ -1241,6 +1248,48 @@ function sharedDirSync(dir: string): void {
   });
 }
 
+/**
+ * A reader over a `node:fs` `FileHandle` or a path (see
+ * `Runtime.fileReader`). A `FileHandle` is read by position and has no
+ * position of its own to leave.
+ */
+async function fileReader(file: unknown): Promise<FileReader | null> {
+  if (typeof file === "string") {
+    let h: fs.promises.FileHandle;
+    try {
+      h = await fs.promises.open(file, "r");
+    } catch (e) {
+      throw translate(e, "open");
+    }
+    return handleReader(h, true);
+  }
+  if (isFileHandle(file)) return handleReader(file, false);
+  return null;
+}
+
+function isFileHandle(v: unknown): v is fs.promises.FileHandle {
+  if (typeof v !== "object" || v === null) return false;
+  const h = v as { fd?: unknown; read?: unknown; stat?: unknown };
+  return typeof h.fd === "number" && typeof h.read === "function" &&
+    typeof h.stat === "function";
+}
+
+function handleReader(h: fs.promises.FileHandle, owned: boolean): FileReader {
+  return {
+    read: async (buf, position) => {
+      try {
+        return (await h.read(buf, 0, buf.length, position)).bytesRead;
+      } catch (e) {
+        throw translate(e, "read");
+      }
+    },
+    seek: () => Promise.resolve(),
+    close: () => {
+      if (owned) h.close().catch(() => {});
+    },
+  };
+}
+
 /** Removes a file or an empty directory, ignoring errors. */
 function removeSync(path: string): void {
   try {
@@ -1310,8 +1359,14 @@ function pathKind(path: string): "socket" | "other" | "missing" | null {
 function readDirSync(path: string): string[] | null {
   try {
     return fs.readdirSync(path);
-  } catch {
-    return null;
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (
+      code === "ENOENT" || code === "ENOTDIR" || code === "EACCES" ||
+      code === "EPERM"
+    ) return null;
+    // A failure of the moment (EMFILE, ...): the caller says so.
+    throw translate(e, "opendir");
   }
 }
 
@@ -1446,4 +1501,5 @@ export const runtime: Runtime = {
   makeTempDirSync,
   sharedDirSync,
   removeSync,
+  fileReader,
 } satisfies Runtime;

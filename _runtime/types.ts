@@ -241,7 +241,11 @@ export interface Runtime {
   fileStamp(path: string): string | null;
   /** What is at `path`, or `null` when it cannot be seen. */
   pathKind(path: string): "socket" | "other" | "missing" | null;
-  /** The names in a directory, or `null`. */
+  /**
+   * The names in a directory, or `null` when it cannot be seen (missing,
+   * not a directory, no permission). A failure of the moment throws a
+   * `RuntimeError` with its errno (`EMFILE`, `ENFILE`, `EIO`, ...).
+   */
   readDirSync(path: string): string[] | null;
   /** A new private temporary directory. */
   makeTempDirSync(): string;
@@ -254,4 +258,22 @@ export interface Runtime {
   sharedDirSync(path: string): void;
   /** Removes a file or an empty directory, ignoring errors. */
   removeSync(path: string): void;
+  /**
+   * A reader over a file `sendfile` was given: this runtime's open file
+   * (a `Deno.FsFile`, a `node:fs` `FileHandle`) or a path, opened for
+   * reading (and closed by `close`); `null` for anything else. Failures
+   * throw or reject with a `RuntimeError` (`EACCES` with
+   * `permissionFlag`, `ENOENT`, ...).
+   */
+  fileReader(file: unknown): Promise<FileReader | null>;
+}
+
+/** Reads a file from a position on (see {@link Runtime.fileReader}). */
+export interface FileReader {
+  /** Reads at `position` into `buf`: the count, 0 at the end. */
+  read(buf: Uint8Array, position: number): Promise<number>;
+  /** Leaves the file's own position at `position` (an open file's). */
+  seek(position: number): Promise<void>;
+  /** Closes the file when the reader opened it (a path); else nothing. */
+  close(): void;
 }

@@ -97,6 +97,8 @@ function notTuple(family: string, fn: string, address: unknown): TypeError {
 function hostArg(v: unknown): string {
   let host: string;
   if (typeof v === "string") {
+    // A lone surrogate fails the IDNA encoding, which CPython reports so.
+    if (!v.isWellFormed()) throw new TypeError("encoding of hostname failed");
     host = v;
   } else {
     const b = asBytes(v);

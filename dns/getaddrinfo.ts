@@ -33,7 +33,7 @@ import {
   SOCK_SEQPACKET,
   SOCK_STREAM,
 } from "../_base/constants.ts";
-import { cInt, hostText } from "./_args.ts";
+import { cInt, hostText, serviceText } from "./_args.ts";
 import {
   raceSignal,
   splitOptions,
@@ -189,7 +189,14 @@ interface Found {
 }
 
 /** glibc's `__inet6_scopeid_pton`: a scope id, or -1. */
-function scopeId(addr: Uint8Array, scope: string): number {
+/**
+ * The scope id glibc gives the `%zone` of a numeric IPv6 address: an
+ * interface name on a link-local (or link-local multicast) address is its
+ * index, a decimal number up to 2**32-1 is itself; anything else is -1
+ * (EAI_NONAME). Internal to the package: socket/ reads it through
+ * resolve_host.ts.
+ */
+export function scopeId(addr: Uint8Array, scope: string): number {
   if (isLinkLocal6(addr) || isMcLinkLocal6(addr)) {
     const i = indexOfInterface(scope);
     if (i > 0) return i;
@@ -410,7 +417,7 @@ function portArg(port: unknown): string | null {
     return String(port);
   }
   if (typeof port === "string" || port instanceof Uint8Array) {
-    return hostText(port, "Int or String expected");
+    return serviceText(port);
   }
   throw new error("Int or String expected");
 }
@@ -490,7 +497,7 @@ async function lookup(
 ): Promise<AddrInfo[]> {
   const h = host === null || host === undefined
     ? null
-    : hostText(host, "getaddrinfo() argument 1 must be string or None");
+    : hostText(host, "getaddrinfo() argument 1 must be string or None", null);
   const p = portArg(port);
   return await gaiCore(
     h,

@@ -147,6 +147,7 @@ async function byName(hostname: string): Promise<string> {
   const name = hostText(
     hostname,
     "gethostbyname() argument 1 must be str, bytes or bytearray",
+    "gethostbyname",
   );
   return (await setipaddr(name, AF_INET)).text;
 }
@@ -209,6 +210,7 @@ async function byNameEx(
   const name = hostText(
     hostname,
     "gethostbyname_ex() argument 1 must be str, bytes or bytearray",
+    "gethostbyname_ex",
   );
   await setipaddr(name, AF_INET);
   if (name === "" || name === "<broadcast>") throw new herror(3);
@@ -282,6 +284,7 @@ async function byAddr(
   const name = hostText(
     ip_address,
     "gethostbyaddr() argument 1 must be str, bytes or bytearray",
+    "gethostbyaddr",
   );
   const a = await setipaddr(name, AF_UNSPEC);
   if (a.family !== AF_INET && a.family !== AF_INET6) {

@@ -22,6 +22,7 @@ import {
 } from "../_base/constants.ts";
 import { cInt } from "./_args.ts";
 import { type WaitOptions, withOptions } from "../_base/wait_options.ts";
+import { checkCString } from "../_base/args.ts";
 import { configGeneration } from "./config.ts";
 import { gaiCore } from "./getaddrinfo.ts";
 import { hostByAddr } from "./gethost.ts";
@@ -104,7 +105,10 @@ async function nameInfo(
   const bad = (): TypeError =>
     new TypeError("getnameinfo(): illegal sockaddr argument");
   if (sockaddr.length < 2 || sockaddr.length > 4) throw bad();
-  if (typeof host !== "string" || host.includes("\0")) throw bad();
+  if (typeof host !== "string") throw bad();
+  // Python's "s" format: UTF-8 and no NUL, ValueErrors that the format's
+  // own message does not replace.
+  checkCString(host);
   if (typeof port !== "number" || !Number.isInteger(port)) throw bad();
   if (port < -0x80000000 || port > 0x7fffffff) throw bad();
   for (const v of [flowinfo, scope]) {

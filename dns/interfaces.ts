@@ -7,7 +7,13 @@
  */
 
 import { runtime } from "../_runtime/runtime.ts";
-import { errno, error, osError, permissionError } from "../_base/errors.ts";
+import {
+  errno,
+  error,
+  fromRuntimeError,
+  osError,
+  permissionError,
+} from "../_base/errors.ts";
 import { pyType, str } from "./_args.ts";
 import { readFile } from "./_cache.ts";
 import { pton4, pton6 } from "./_ip.ts";
@@ -30,7 +36,13 @@ function interfaceTable(): [number, string][] {
   if (runtime.permissionState({ name: "read", path: SYS_NET }) !== "granted") {
     throw permissionError(`read:${SYS_NET}`);
   }
-  const names = runtime.readDirSync(SYS_NET) ?? [];
+  let names: string[];
+  try {
+    names = runtime.readDirSync(SYS_NET) ?? [];
+  } catch (e) {
+    // No descriptor free (EMFILE, ...): CPython's if_nameindex fails so.
+    throw fromRuntimeError(e);
+  }
   const out: [number, string][] = [];
   for (const name of names) {
     const text = readFile(`${SYS_NET}/${name}/ifindex`).text;
@@ -40,9 +52,23 @@ function interfaceTable(): [number, string][] {
   return out.sort((a, b) => a[0] - b[0]);
 }
 
+// The table, or none when it cannot be read at the moment (a missing
+// permission still throws).
+function tableOrNothing(): [number, string][] {
+  try {
+    return interfaceTable();
+  } catch (e) {
+    if (e instanceof error && e.errno !== null && e.errno !== errno.EACCES) {
+      return [];
+    }
+    throw e;
+  }
+}
+
 /**
  * The machine's network interfaces as `[index, name]` pairs, by index.
  * Reads `/sys/class/net` (Linux), so it needs `--allow-read=/sys/class/net`.
+ * With no descriptor free, an {@link error} with errno `EMFILE`, as CPython.
  *
  * @example
  * ```ts
@@ -71,7 +97,9 @@ export function if_nameindex(): [number, string][] {
  */
 export function if_nametoindex(if_name: string): number {
   const name = str(if_name, "if_nametoindex", 1);
-  const hit = interfaceTable().find(([, n]) => n === name);
+  // glibc's if_nametoindex answers 0 when it cannot look (EMFILE): CPython
+  // then says there is no such interface.
+  const hit = tableOrNothing().find(([, n]) => n === name);
   if (hit === undefined) throw new error("no interface with this name");
   return hit[0];
 }
@@ -100,7 +128,7 @@ export function if_indextoname(if_index: number): string {
     throw new RangeError("can't convert negative int to unsigned");
   }
   if (if_index > 0xffffffff) throw new RangeError("index is too large");
-  const hit = interfaceTable().find(([i]) => i === if_index);
+  const hit = tableOrNothing().find(([i]) => i === if_index);
   if (hit === undefined) throw osError(errno.ENXIO);
   return hit[1];
 }

@@ -2,6 +2,8 @@
 // Internal to the package: socket/ imports it.
 
 import { setipaddr } from "./gethost.ts";
+import { scopeId } from "./getaddrinfo.ts";
+import { pton6 } from "./_ip.ts";
 
 /**
  * The first address of `family` for `host` as numeric text, resolved as
@@ -17,4 +19,14 @@ export async function resolveHost(
 ): Promise<string> {
   const r = await setipaddr(host, family);
   return r.scopeid ? `${r.text}%${r.scopeid}` : r.text;
+}
+
+/**
+ * The scope id of `host%zone` for a numeric IPv6 `host`, as getaddrinfo
+ * reads it (an interface name only on a link-local address), or -1 where
+ * getaddrinfo answers EAI_NONAME, so that bind and connect agree with it.
+ */
+export function zoneScopeId(host: string, zone: string): number {
+  const addr = pton6(host);
+  return addr === null ? -1 : scopeId(addr, zone);
 }

@@ -36,7 +36,7 @@ import {
   unboundAddress,
 } from "./_description.ts";
 import { DatagramCore, wildcardHost } from "./_datagram.ts";
-import { resolveAddress } from "./_resolve.ts";
+import { connectPeer, resolveAddress } from "./_resolve.ts";
 import type { WaitMode } from "./_wait.ts";
 import type { KindOps } from "./_kind.ts";
 
@@ -240,8 +240,16 @@ export function connect(d: Description, sa: SockAddr): Promise<void> {
     } else {
       checkUnixPeer(unixPath(sa.path, "send"));
     }
+    // Linux: a link-local peer needs an interface, and only its scope id
+    // is kept (getpeername shows 0 for any other).
+    const scoped = needsScope(sa);
+    if (scoped && sa.scopeId === 0) throw osError(errno.EINVAL);
     autobind(d, c, sa, true);
-    const peer: SockAddr = { ...sa, host: canonicalHost(sa.family, sa.host) };
+    const peer: SockAddr = {
+      ...sa,
+      host: canonicalHost(sa.family, sa.host),
+      scopeId: scoped ? sa.scopeId : 0,
+    };
     const old = peerOf(d);
     if (d.family === AF_UNIX && old !== null && old.path !== sa.path) {
       c.purge();
@@ -252,6 +260,18 @@ export function connect(d: Description, sa: SockAddr): Promise<void> {
   } catch (e) {
     return Promise.reject(e);
   }
+}
+
+// Whether an IPv6 address is one Linux reaches through an interface only
+// (__ipv6_addr_needs_scope_id): link-local unicast, and interface- or
+// link-local multicast.
+function needsScope(sa: SockAddr): boolean {
+  if (sa.family !== AF_INET6) return false;
+  const b = ptonOrNull(AF_INET6, sa.host);
+  if (b === null) return false;
+  const [b0 = 0, b1 = 0] = b;
+  if (b0 === 0xfe && (b1 & 0xc0) === 0x80) return true;
+  return b0 === 0xff && ((b1 & 0x0f) === 1 || (b1 & 0x0f) === 2);
 }
 
 // Linux looks the peer up at connect: ENOENT when nothing is at the path,
@@ -469,6 +489,12 @@ export function shutdown(d: Description, how: number): void {
   }
 }
 
+// The host the socket is bound to, or `null` before it is.
+function boundHost(d: Description): string | null {
+  const addr = core(d).socket?.addr;
+  return addr !== undefined && "hostname" in addr ? addr.hostname : null;
+}
+
 /** `getsockname` on a datagram socket. */
 export function sockname(d: Description): Address {
   const c = core(d);
@@ -502,7 +528,7 @@ export const DATAGRAM: KindOps = {
   },
   accept: () => Promise.reject(osError(errno.EOPNOTSUPP)),
   connect: async (d, parsed) => {
-    await connect(d, await resolveAddress(parsed));
+    await connect(d, connectPeer(await resolveAddress(parsed), boundHost(d)));
   },
   send: (d, data, mode, flags) => send(d, data, null, mode, flags),
   sendall: (d, data, mode, flags) =>

@@ -3,8 +3,9 @@
 
 import * as C from "../_base/constants.ts";
 import { runtime } from "../_runtime/runtime.ts";
-import { errno, osError } from "./errors.ts";
-import { toBytes, toInt } from "./_bytes.ts";
+import { errno, error, osError } from "./errors.ts";
+import { toBytes } from "./_bytes.ts";
+import { pyTypeName } from "../_base/args.ts";
 import type { Description, OptionValues } from "./_description.ts";
 
 interface OptionSpec {
@@ -30,17 +31,42 @@ function flag(
   };
 }
 
-// Linux doubles a buffer size it is given and keeps a floor (see socket(7)).
+// Linux's net.core.rmem_max / wmem_max when they cannot be read (no
+// permission, no /proc): the kernel's default.
+const DEFAULT_MEM_MAX = 212992;
+const memMax = new Map<string, number>();
+
+// The sysctl capping SO_RCVBUF / SO_SNDBUF, read once.
+function sysctlMax(file: "rmem_max" | "wmem_max"): number {
+  let v = memMax.get(file);
+  if (v === undefined) {
+    v = DEFAULT_MEM_MAX;
+    const path = `/proc/sys/net/core/${file}`;
+    try {
+      const n = Number.parseInt(runtime.readTextFileSync(path) ?? "", 10);
+      if (Number.isSafeInteger(n) && n > 0) v = n;
+    } catch {
+      // Unreadable: the default.
+    }
+    memMax.set(file, v);
+  }
+  return v;
+}
+
+// Linux (sock_setsockopt) takes the size as unsigned, so a negative one is
+// huge, caps it at the sysctl maximum, doubles it and keeps a floor.
 function bufferSize(
   name: string,
   key: "rcvbuf" | "sndbuf",
   floor: number,
 ): OptionSpec {
+  const sysctl = key === "rcvbuf" ? "rmem_max" : "wmem_max";
   return {
     name,
     get: (d) => d.options[key],
     set: (d, v) => {
-      const size = Math.max(floor, Math.min(2 * v, 0x7fffffff));
+      const capped = Math.min(v >>> 0, sysctlMax(sysctl), 0x3fffffff);
+      const size = Math.max(floor, 2 * capped);
       d.options[key] = size;
       if (d.stream) d.stream[key] = size;
       if (d.datagram) d.datagram[key] = size;
@@ -211,8 +237,11 @@ export function getOption(
   buflen?: number,
 ): number | Uint8Array {
   const value = lookup(d, level, opt).get(d);
-  if (buflen === undefined) return value;
-  if (buflen < 0 || buflen > 1024) throw osError(errno.EINVAL);
+  // CPython: a buflen of 0 asks for the int, as no buflen does.
+  if (buflen === undefined || buflen === 0) return value;
+  if (buflen < 0 || buflen > 1024) {
+    throw new error("getsockopt buflen out of range");
+  }
   const out = new Uint8Array(4);
   new DataView(out.buffer).setInt32(0, value, true);
   return out.subarray(0, Math.min(buflen, 4));
@@ -233,7 +262,16 @@ export function setOption(
     return;
   }
   if (typeof value === "number") {
-    spec.set(d, toInt(value), null);
+    // CPython tries an int, then a buffer: a number that is no C int (a
+    // float, or past 32 bits) fails as a buffer would.
+    if (
+      !Number.isInteger(value) || value > 0x7fffffff || value < -0x80000000
+    ) {
+      throw new TypeError(
+        `a bytes-like object is required, not '${pyTypeName(value)}'`,
+      );
+    }
+    spec.set(d, value, null);
     return;
   }
   const raw = toBytes(value);

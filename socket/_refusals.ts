@@ -3,6 +3,7 @@
 // row against CPython). A closed socket refuses everything with EBADF
 // before this table is asked; datagram sockets answer in _datagram_ops.ts.
 
+import * as C from "../_base/constants.ts";
 import { errno, type ErrnoName, osError } from "./errors.ts";
 import type { State } from "./_description.ts";
 
@@ -64,4 +65,25 @@ export function refusal(
   if (code === undefined) return null;
   if (code === "ok") return "ok";
   throw osError(errno[code]);
+}
+
+/**
+ * The receive flags Linux answers without receiving anything, given what
+ * pysocket can hold: `MSG_ERRQUEUE` on an IP socket gives `EAGAIN` (its
+ * error queue is always empty: no `IP_RECVERR`); `MSG_OOB` on a TCP
+ * listener `ENOTCONN`, on any other stream `EINVAL` (no urgent data ever
+ * reaches pysocket) and on a Unix datagram socket `EOPNOTSUPP`. UDP
+ * ignores `MSG_OOB`, and AF_UNIX `MSG_ERRQUEUE`: `null`, receive as usual.
+ */
+export function recvFlagRefusal(
+  family: number,
+  type: number,
+  state: State,
+  flags: number,
+): ErrnoName | null {
+  if ((flags & C.MSG_ERRQUEUE) !== 0 && family !== C.AF_UNIX) return "EAGAIN";
+  if ((flags & C.MSG_OOB) === 0) return null;
+  if (type === C.SOCK_DGRAM) return family === C.AF_UNIX ? "EOPNOTSUPP" : null;
+  if (family !== C.AF_UNIX && state === "listening") return "ENOTCONN";
+  return "EINVAL";
 }

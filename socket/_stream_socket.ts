@@ -150,6 +150,10 @@ function recv(
 ): Promise<Uint8Array> {
   const s = connection(d, "recv");
   const peek = (flags & C.MSG_PEEK) !== 0;
+  if ((flags & C.MSG_WAITALL) !== 0 && peek && waitsForAll(mode)) {
+    // Linux waits for all of them and leaves them there.
+    return s.waitFor(n, mode).then(() => s.recv(n, mode, true));
+  }
   if ((flags & C.MSG_WAITALL) !== 0 && !peek && waitsForAll(mode)) {
     const buf = new Uint8Array(n);
     return recvAll(s, buf, mode).then((got) =>
@@ -167,6 +171,9 @@ function recvInto(
 ): Promise<number> {
   const s = connection(d, "recv");
   const peek = (flags & C.MSG_PEEK) !== 0;
+  if ((flags & C.MSG_WAITALL) !== 0 && peek && waitsForAll(mode)) {
+    return s.waitFor(dst.length, mode).then(() => s.recvInto(dst, mode, true));
+  }
   if ((flags & C.MSG_WAITALL) !== 0 && !peek && waitsForAll(mode)) {
     return recvAll(s, dst, mode);
   }

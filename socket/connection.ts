@@ -289,6 +289,9 @@ function pyRepr(value: unknown, bytes = false): string {
  * Connects to `[host, port]`, trying each address `getaddrinfo` gives, as
  * Python's `create_connection`. `timeout` `undefined` keeps the default;
  * `source_address` binds first (see the README for what Deno allows).
+ * When every address fails, rejects with the first address's error, or,
+ * with `all_errors`, with an `AggregateError` (Python's `ExceptionGroup`)
+ * of every address's error, whose message is `create_connection failed`.
  * `{ signal }`, last or in place of the optional arguments, gives up the
  * look-up or the connect with `signal.reason`.
  *
@@ -299,19 +302,35 @@ function pyRepr(value: unknown, bytes = false): string {
  * using client = await create_connection(server.getsockname() as [string, number], 5);
  * console.log(client.gettimeout()); // 5
  * ```
+ *
+ * @example With `all_errors`
+ * ```ts
+ * import { create_connection, create_server } from "@pysocket/socket";
+ * const server = create_server(["127.0.0.1", 0]);
+ * const address = server.getsockname() as [string, number];
+ * server.close();
+ * try {
+ *   await create_connection(address, null, null, true);
+ * } catch (e) {
+ *   const group = e as AggregateError;
+ *   console.log(group.message, group.errors.length); // create_connection failed 1
+ * }
+ * ```
  */
 export async function create_connection(
   address: [string, number] | readonly [string, number],
   timeout?: number | null | WaitOptions,
   source_address?: [string, number] | null | WaitOptions,
+  all_errors?: boolean | WaitOptions,
   options?: WaitOptions,
 ): Promise<Socket> {
   if (!Array.isArray(address) || address.length !== 2) {
     throw new TypeError("create_connection() address must be (host, port)");
   }
-  const [[t, source], signal] = splitOptions([
+  const [[t, source, all], signal] = splitOptions([
     timeout,
     source_address,
+    all_errors,
     options,
   ]);
   signal?.throwIfAborted();
@@ -342,7 +361,10 @@ export async function create_connection(
       errors.push(e as Error);
     }
   }
-  if (errors.length > 0) throw errors[0];
+  if (errors.length > 0) {
+    if (!all) throw errors[0];
+    throw new AggregateError(errors, "create_connection failed");
+  }
   throw new error("getaddrinfo returns an empty list");
 }
 

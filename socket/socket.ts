@@ -4,12 +4,14 @@
  * @module
  */
 
-import { parseSockaddr } from "../addr/sockaddr.ts";
+import { parseSockaddr, type SockAddr } from "../addr/sockaddr.ts";
+import { resolveZone } from "./_resolve.ts";
 import * as C from "../_base/constants.ts";
 import type { FamilyInet, KindDgram, KindStream } from "../_base/constants.ts";
-import { errno, error, gaierror, osError } from "./errors.ts";
+import { errno, error, fromRuntimeError, gaierror, osError } from "./errors.ts";
+import { runtime } from "../_runtime/runtime.ts";
 import { toBytes, toInt, toWritableBytes } from "./_bytes.ts";
-import { cIntArg } from "../_base/args.ts";
+import { cIntArg, clinicIntArg, fdArg, pyTypeName } from "../_base/args.ts";
 import { shared } from "../_base/state.ts";
 import {
   isWaitOptions,
@@ -28,7 +30,8 @@ import {
   type SenderOf,
 } from "./_description.ts";
 import { getOption, setOption } from "./_options.ts";
-import { deadlineAfter, type WaitMode } from "./_wait.ts";
+import { deadlineAfter, Signal, type WaitMode } from "./_wait.ts";
+import { recvFlagRefusal } from "./_refusals.ts";
 import {
   fileSpec,
   openFile,
@@ -195,7 +198,7 @@ function adopt(
 
 // socket(fileno=fd): the same descriptor, not a duplicate.
 function adoptFileno(fileno: unknown): FdHandle {
-  const fd = toInt(fileno);
+  const fd = fdArg(fileno);
   if (fd < 0) throw new RangeError("negative file descriptor");
   lookupFd(fd);
   const h = handles.get(fd);
@@ -206,6 +209,11 @@ function adoptFileno(fileno: unknown): FdHandle {
 }
 
 const TYPE_FLAGS = C.SOCK_NONBLOCK | C.SOCK_CLOEXEC;
+// What one read of sendfile takes (CPython's fallback reads 8 KiB; more
+// means fewer sends for the same bytes).
+const SENDFILE_CHUNK = 65536;
+// Linux's IPPROTO_MAX (one past IPPROTO_MPTCP).
+const IPPROTO_MAX = 263;
 // The largest chunk one read of `readable` (or one iteration) hands out.
 const READABLE_CHUNK = 65536;
 // The two waits without a deadline, shared by every call.
@@ -217,6 +225,29 @@ function waitMode(timeout: number | null, dontwait: boolean): WaitMode {
   if (timeout === 0 || dontwait) return NONBLOCKING;
   if (timeout === null) return BLOCKING;
   return { nonblocking: false, deadline: deadlineAfter(timeout) };
+}
+
+// A constructor argument: undefined or socket.py's -1 for "the default".
+function defaultable(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  const n = clinicIntArg(v);
+  return n === -1 ? undefined : n;
+}
+
+// The protocol check Linux's socket() makes: inet_create and inet6_create
+// refuse a number outside 0..IPPROTO_MAX-1 with EINVAL and one that is not
+// the type's with EPROTONOSUPPORT; unix_create takes 0 and PF_UNIX (1).
+function checkProtocol(family: number, kind: number, proto: number): void {
+  if (family === C.AF_UNIX) {
+    if (proto !== 0 && proto !== C.AF_UNIX) {
+      throw osError(errno.EPROTONOSUPPORT);
+    }
+    return;
+  }
+  if (proto < 0 || proto >= IPPROTO_MAX) throw osError(errno.EINVAL);
+  if (proto !== 0 && proto !== protocolFor(family, kind)) {
+    throw osError(errno.EPROTONOSUPPORT);
+  }
 }
 
 function checkFamilyAndType(family: number, type: number): void {
@@ -280,32 +311,34 @@ export class Socket<A extends Address = Address, K extends number = number>
     fileno?: number | null,
     origin?: Origin,
   ) {
+    // Converted first, as CPython's argument parsing does; -1 is socket.py's
+    // default: AF_INET, SOCK_STREAM, 0, or, with a fileno, what it is.
+    const famArg = defaultable(family);
+    const typeArg = defaultable(type);
+    const protoArg = defaultable(proto);
     let h: FdHandle;
     if (origin instanceof Origin) {
       h = origin.handle;
     } else if (fileno !== undefined && fileno !== null) {
       h = adoptFileno(fileno);
     } else {
-      const fam = family === undefined ? C.AF_INET : cIntArg(family);
-      const kind = (type === undefined ? C.SOCK_STREAM : cIntArg(type)) &
-        ~TYPE_FLAGS;
-      const pr = proto === undefined ? 0 : cIntArg(proto);
+      const fam = famArg ?? C.AF_INET;
+      const kind = (typeArg ?? C.SOCK_STREAM) & ~TYPE_FLAGS;
+      const pr = protoArg ?? 0;
       checkFamilyAndType(fam, kind);
-      if (pr !== 0 && pr !== protocolFor(fam, kind)) {
-        throw osError(errno.EPROTONOSUPPORT);
-      }
+      checkProtocol(fam, kind, pr);
       if (kind === C.SOCK_DGRAM) dgram.checkAvailable();
       const d = new Description(fam, kind, pr);
       if (kind === C.SOCK_DGRAM) dgram.prepare(d);
       h = newHandle(d);
     }
     // Explicit arguments win over what the descriptor is, as in CPython.
-    const t = type === undefined ? h.d.type : cIntArg(type);
+    const t = typeArg ?? h.d.type;
     this.#h = h;
     this.#ops = h.d.type === C.SOCK_DGRAM ? DATAGRAM : STREAM;
-    this.#family = family === undefined ? h.d.family : cIntArg(family);
+    this.#family = famArg ?? h.d.family;
     this.#type = t & ~TYPE_FLAGS;
-    this.#proto = proto === undefined ? h.d.proto : cIntArg(proto);
+    this.#proto = protoArg ?? h.d.proto;
     this.#timeout = (t & C.SOCK_NONBLOCK) ? 0 : defaults.timeout;
   }
 
@@ -344,6 +377,31 @@ export class Socket<A extends Address = Address, K extends number = number>
     return signal === undefined ? mode : { ...mode, signal };
   }
 
+  // A receive that `flags` make Linux refuse (MSG_OOB, MSG_ERRQUEUE), or
+  // `null`. Under a timeout CPython waits for readability before each
+  // try: an empty error queue keeps it waiting until the timeout, and an
+  // urgent-data read on a connection waits for data to arrive first.
+  #refusedFlags(
+    d: Description,
+    flags: number,
+    mode: WaitMode,
+  ): Promise<never> | null {
+    if ((flags & (C.MSG_OOB | C.MSG_ERRQUEUE)) === 0) return null;
+    const code = recvFlagRefusal(d.family, d.type, d.state, flags);
+    if (code === null) return null;
+    const fail = (): never => {
+      throw osError(errno[code]);
+    };
+    if (mode.deadline === null || mode.nonblocking) {
+      return Promise.resolve().then(fail);
+    }
+    if (code === "EAGAIN") return new Signal().wait(mode).then(fail);
+    if (d.type === C.SOCK_STREAM && d.state === "connected") {
+      return this.#ops.connection(d).waitReadable(mode).then(fail);
+    }
+    return Promise.resolve().then(fail);
+  }
+
   // ------------------------------------------------- bind, listen, accept
 
   /**
@@ -360,7 +418,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    */
   bind(address: Address): void {
     const d = this.#desc();
-    this.#ops.bind(d, parseSockaddr(d.family, address, "bind"));
+    this.#ops.bind(d, sockaddrArg(d.family, address, "bind"));
   }
 
   /**
@@ -432,7 +490,7 @@ export class Socket<A extends Address = Address, K extends number = number>
    */
   async connect(address: Address, options?: WaitOptions): Promise<void> {
     const d = this.#desc();
-    const parsed = parseSockaddr(d.family, address, "connect");
+    const parsed = sockaddrArg(d.family, address, "connect");
     const signal = signalOf(options);
     signal?.throwIfAborted();
     await this.#ops.connect(d, parsed, this.#mode(0, signal));
@@ -486,10 +544,10 @@ export class Socket<A extends Address = Address, K extends number = number>
     options?: WaitOptions,
   ): Promise<number> {
     try {
-      const d = this.#desc();
       const bytes = toBytes(data);
       const [[fl], signal] = splitOptions([flags, options]);
-      const f = fl === undefined ? 0 : toInt(fl);
+      const f = fl === undefined ? 0 : cIntArg(fl);
+      const d = this.#desc();
       signal?.throwIfAborted();
       return this.#ops.send(d, bytes, this.#mode(f, signal), f);
     } catch (e) {
@@ -517,10 +575,10 @@ export class Socket<A extends Address = Address, K extends number = number>
     options?: WaitOptions,
   ): Promise<void> {
     try {
-      const d = this.#desc();
       const bytes = toBytes(data);
       const [[fl], signal] = splitOptions([flags, options]);
-      const f = fl === undefined ? 0 : toInt(fl);
+      const f = fl === undefined ? 0 : cIntArg(fl);
+      const d = this.#desc();
       signal?.throwIfAborted();
       return this.#ops.sendall(d, bytes, this.#mode(f, signal), f);
     } catch (e) {
@@ -564,13 +622,12 @@ export class Socket<A extends Address = Address, K extends number = number>
     options?: WaitOptions,
   ): Promise<number> {
     try {
-      const d = this.#desc();
       const bytes = toBytes(data);
       let flags = 0;
       let target: unknown = flagsOrAddress;
       let signal: AbortSignal | undefined;
       if (address !== undefined && !isWaitOptions(address)) {
-        flags = toInt(flagsOrAddress);
+        flags = cIntArg(flagsOrAddress);
         target = address;
         signal = signalOf(options);
       } else {
@@ -579,7 +636,8 @@ export class Socket<A extends Address = Address, K extends number = number>
         }
         signal = signalOf(address);
       }
-      const parsed = parseSockaddr(d.family, target, "sendto");
+      const d = this.#desc();
+      const parsed = sockaddrArg(d.family, target, "sendto");
       signal?.throwIfAborted();
       return this.#ops.sendto(
         d,
@@ -615,17 +673,20 @@ export class Socket<A extends Address = Address, K extends number = number>
   ): Promise<Uint8Array> {
     // Not async: the hot path hands back the core's promise as it is.
     try {
-      const d = this.#desc();
       const n = checkBufsize(bufsize, "recv");
       let f = 0;
       let signal: AbortSignal | undefined;
       if (flags !== undefined || options !== undefined) {
         const [[fl], sig] = splitOptions([flags, options]);
-        if (fl !== undefined) f = toInt(fl);
+        if (fl !== undefined) f = cIntArg(fl);
         signal = sig;
-        signal?.throwIfAborted();
       }
-      return this.#ops.recv(d, n, f, this.#mode(f, signal));
+      // CPython answers a zero-byte recv at once, whatever the socket.
+      if (n === 0) return Promise.resolve(new Uint8Array(0));
+      const d = this.#desc();
+      signal?.throwIfAborted();
+      const mode = this.#mode(f, signal);
+      return this.#refusedFlags(d, f, mode) ?? this.#ops.recv(d, n, f, mode);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -652,12 +713,16 @@ export class Socket<A extends Address = Address, K extends number = number>
     options?: WaitOptions,
   ): Promise<number> {
     try {
-      const d = this.#desc();
       const [[nb, fl], signal] = splitOptions([nbytes, flags, options]);
       const dst = intoView(buffer, nb ?? 0, "recv_into");
-      const f = fl === undefined ? 0 : toInt(fl);
+      const f = fl === undefined ? 0 : cIntArg(fl);
+      // As recv(0): an empty buffer is filled at once.
+      if (dst.length === 0) return Promise.resolve(0);
+      const d = this.#desc();
       signal?.throwIfAborted();
-      return this.#ops.recvInto(d, dst, f, this.#mode(f, signal));
+      const mode = this.#mode(f, signal);
+      return this.#refusedFlags(d, f, mode) ??
+        this.#ops.recvInto(d, dst, f, mode);
     } catch (e) {
       return Promise.reject(e);
     }
@@ -682,16 +747,18 @@ export class Socket<A extends Address = Address, K extends number = number>
     options?: WaitOptions,
   ): Promise<[Uint8Array, SenderOf<A>]> {
     try {
-      const d = this.#desc();
       const n = checkBufsize(bufsize, "recvfrom");
       const [[fl], signal] = splitOptions([flags, options]);
-      const f = fl === undefined ? 0 : toInt(fl);
+      const f = fl === undefined ? 0 : cIntArg(fl);
+      const d = this.#desc();
       signal?.throwIfAborted();
+      const mode = this.#mode(f, signal);
       // The sender is typed by the family (a datagram socket of an IP
       // family always has one); a stream socket gives `null`, as Linux.
-      return this.#ops.recvfrom(d, n, f, this.#mode(f, signal)) as Promise<
-        [Uint8Array, SenderOf<A>]
-      >;
+      return (this.#refusedFlags(d, f, mode) ??
+        this.#ops.recvfrom(d, n, f, mode)) as Promise<
+          [Uint8Array, SenderOf<A>]
+        >;
     } catch (e) {
       return Promise.reject(e);
     }
@@ -717,24 +784,235 @@ export class Socket<A extends Address = Address, K extends number = number>
     options?: WaitOptions,
   ): Promise<[number, SenderOf<A>]> {
     try {
-      const d = this.#desc();
       const [[nb, fl], signal] = splitOptions([nbytes, flags, options]);
       const dst = intoView(buffer, nb ?? 0, "recvfrom_into");
-      const f = fl === undefined ? 0 : toInt(fl);
+      const f = fl === undefined ? 0 : cIntArg(fl);
+      const d = this.#desc();
       signal?.throwIfAborted();
+      const mode = this.#mode(f, signal);
       // Typed as recvfrom's sender is.
-      return this.#ops.recvfromInto(
-        d,
-        dst,
-        f,
-        this.#mode(f, signal),
-      ) as Promise<
-        [number, SenderOf<A>]
-      >;
+      return (this.#refusedFlags(d, f, mode) ??
+        this.#ops.recvfromInto(d, dst, f, mode)) as Promise<
+          [number, SenderOf<A>]
+        >;
     } catch (e) {
       return Promise.reject(e);
     }
   }
+  // ------------------------------------------------------------- sendfile
+
+  /**
+   * Sends a file, as Python's `sendfile(file, offset=0, count=None)`: `file`
+   * is an open file of the runtime (a `Deno.FsFile`, a `node:fs`
+   * `FileHandle`) or a path, read from `offset` for `count` bytes (to the
+   * end when `null`). Resolves to the bytes sent; an open file's position
+   * is left at `offset` plus those, as CPython leaves it.
+   *
+   * @example
+   * ```ts
+   * import { socketpair } from "../mod.ts";
+   * const path = await Deno.makeTempFile();
+   * await Deno.writeTextFile(path, "file contents");
+   * const [a, b] = await socketpair();
+   * console.log(await a.sendfile(path, 5)); // 8
+   * console.log(new TextDecoder().decode(await b.recv(100))); // contents
+   * a.close();
+   * b.close();
+   * await Deno.remove(path);
+   * ```
+   */
+  async sendfile(
+    file: string | object,
+    offset = 0,
+    count: number | null = null,
+  ): Promise<number> {
+    // CPython's checks, in its order.
+    const mode = (file as { mode?: unknown } | null)?.mode;
+    if (typeof mode === "string" && !mode.includes("b")) {
+      throw new RangeError("file should be opened in binary mode");
+    }
+    if (this.#type !== C.SOCK_STREAM) {
+      throw new RangeError("only SOCK_STREAM type sockets are supported");
+    }
+    if (count !== null && count !== undefined) {
+      if (typeof count !== "number" || !Number.isInteger(count) || count <= 0) {
+        const shown = typeof count === "number"
+          ? String(count)
+          : pyTypeName(count);
+        const e = `count must be a positive integer (got ${shown})`;
+        throw typeof count === "number" && Number.isInteger(count)
+          ? new RangeError(e)
+          : new TypeError(e);
+      }
+    }
+    const start = toInt(offset);
+    this.#desc();
+    if (this.#timeout === 0) {
+      throw new RangeError("non-blocking sockets are not supported");
+    }
+    // Linux's sendfile(2) refuses a negative offset.
+    if (start < 0) throw osError(errno.EINVAL);
+    let reader;
+    try {
+      reader = await runtime.fileReader(file);
+    } catch (e) {
+      throw fromRuntimeError(e);
+    }
+    if (reader === null) {
+      throw new TypeError(
+        `sendfile() argument 'file' must be a file or a path, not ${
+          pyTypeName(file)
+        }`,
+      );
+    }
+    const chunk = new Uint8Array(SENDFILE_CHUNK);
+    let total = 0;
+    try {
+      for (;;) {
+        const want = count === null || count === undefined
+          ? SENDFILE_CHUNK
+          : Math.min(count - total, SENDFILE_CHUNK);
+        if (want <= 0) break;
+        let n: number;
+        try {
+          n = await reader.read(chunk.subarray(0, want), start + total);
+        } catch (e) {
+          throw fromRuntimeError(e);
+        }
+        if (n === 0) break;
+        // A copy: the chunk is read into again while the send may wait.
+        await this.sendall(chunk.slice(0, n));
+        total += n;
+      }
+    } finally {
+      try {
+        if (total > 0) await reader.seek(start + total);
+      } finally {
+        reader.close();
+      }
+    }
+    return total;
+  }
+
+  // ------------------------------------------------------ sendmsg, recvmsg
+
+  /**
+   * Sends the bytes of `buffers`, one after the other, as one send (one
+   * datagram on a datagram socket), to `address` when given: Python's
+   * `sendmsg`. Resolves to the number of bytes taken. Ancillary data
+   * cannot be passed by the runtime: any item gives `EOPNOTSUPP` naming it.
+   *
+   * @example
+   * ```ts
+   * import { socketpair } from "../mod.ts";
+   * const [a, b] = await socketpair();
+   * console.log(await a.sendmsg(["head ", new Uint8Array([98, 111, 100, 121])])); // 9
+   * console.log(new TextDecoder().decode(await b.recv(100))); // head body
+   * a.close();
+   * b.close();
+   * ```
+   */
+  sendmsg(
+    buffers: Iterable<Uint8Array | ArrayBufferView | ArrayBuffer | string>,
+    ancdata: Iterable<[number, number, Uint8Array | ArrayBufferView]> = [],
+    flags = 0,
+    address: Address | null = null,
+  ): Promise<number> {
+    try {
+      const data = gather(buffers);
+      checkAncillary(ancdata);
+      const f = cIntArg(flags);
+      if (address === null || address === undefined) return this.send(data, f);
+      return this.sendto(data, f, address);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /**
+   * Receives at most `bufsize` bytes: Python's `recvmsg`, resolving to
+   * `[data, ancdata, msg_flags, address]`. `ancdata` is always empty (the
+   * runtime passes none); `msg_flags` has `MSG_TRUNC` for a datagram cut
+   * to `bufsize`; `address` is the sender on a datagram socket, `null` on
+   * a stream, as Linux gives it.
+   *
+   * @example
+   * ```ts
+   * import { AF_INET, MSG_TRUNC, SOCK_DGRAM, socket } from "../mod.ts";
+   * using rx = socket(AF_INET, SOCK_DGRAM);
+   * rx.bind(["127.0.0.1", 0]);
+   * using tx = socket(AF_INET, SOCK_DGRAM);
+   * await tx.sendto("too long", rx.getsockname());
+   * const [data, , msgFlags] = await rx.recvmsg(3);
+   * console.log(data.length, (msgFlags & MSG_TRUNC) !== 0); // 3 true
+   * ```
+   */
+  async recvmsg(
+    bufsize: number,
+    ancbufsize = 0,
+    flags = 0,
+  ): Promise<[Uint8Array, [number, number, Uint8Array][], number, A | null]> {
+    const n = toInt(bufsize);
+    if (n < 0) throw new RangeError("negative buffer size in recvmsg()");
+    checkAncBufsize(ancbufsize);
+    const f = cIntArg(flags);
+    return await this.#recvmsg(n, f);
+  }
+
+  /**
+   * Receives into `buffers`, filling each in turn: Python's
+   * `recvmsg_into`, resolving to `[nbytes, ancdata, msg_flags, address]`
+   * as {@link recvmsg}.
+   *
+   * @example
+   * ```ts
+   * import { socketpair } from "../mod.ts";
+   * const [a, b] = await socketpair();
+   * await a.sendall("abcde");
+   * const head = new Uint8Array(2);
+   * const rest = new Uint8Array(8);
+   * const [n] = await b.recvmsg_into([head, rest]);
+   * console.log(n, new TextDecoder().decode(head)); // 5 ab
+   * a.close();
+   * b.close();
+   * ```
+   */
+  async recvmsg_into(
+    buffers: Iterable<Uint8Array | ArrayBufferView | ArrayBuffer>,
+    ancbufsize = 0,
+    flags = 0,
+  ): Promise<[number, [number, number, Uint8Array][], number, A | null]> {
+    const views = scatterViews(buffers);
+    checkAncBufsize(ancbufsize);
+    const f = cIntArg(flags);
+    const total = views.reduce((sum, v) => sum + v.length, 0);
+    const [data, anc, msgFlags, from] = await this.#recvmsg(total, f);
+    let at = 0;
+    for (const v of views) {
+      if (at >= data.length) break;
+      const part = data.subarray(at, at + v.length);
+      v.set(part);
+      at += part.length;
+    }
+    return [data.length, anc, msgFlags, from];
+  }
+
+  // recvmsg's receive: a datagram is taken whole (MSG_TRUNC) to tell
+  // whether it was cut, then cut to `n`.
+  async #recvmsg(
+    n: number,
+    flags: number,
+  ): Promise<[Uint8Array, [number, number, Uint8Array][], number, A | null]> {
+    if (this.#type !== C.SOCK_DGRAM || (flags & C.MSG_TRUNC) !== 0) {
+      const [data, from] = await this.recvfrom(n, flags);
+      return [data, [], 0, from as A | null];
+    }
+    const [whole, from] = await this.recvfrom(n, flags | C.MSG_TRUNC);
+    const cut = whole.length > n;
+    const data = cut ? whole.slice(0, n) : whole;
+    return [data, [], cut ? C.MSG_TRUNC : 0, from as A | null];
+  }
+
   // ------------------------------------------------------ shutdown, close
 
   /**
@@ -753,8 +1031,8 @@ export class Socket<A extends Address = Address, K extends number = number>
    * ```
    */
   shutdown(how: number): void {
+    how = clinicIntArg(how);
     const d = this.#desc();
-    how = toInt(how);
     if (how !== C.SHUT_RD && how !== C.SHUT_WR && how !== C.SHUT_RDWR) {
       throw osError(errno.EINVAL);
     }
@@ -763,7 +1041,10 @@ export class Socket<A extends Address = Address, K extends number = number>
 
   /**
    * Closes the socket. Idempotent; sends already queued are still
-   * delivered; later calls on this socket give `EBADF`.
+   * delivered; later calls on this socket give `EBADF`. When its number was
+   * closed under it (the module's `close(fd)`, or another socket object
+   * made with `socket(..., fileno)` on the same number), `EBADF` once, as
+   * in CPython.
    *
    * @example
    * ```ts
@@ -774,6 +1055,14 @@ export class Socket<A extends Address = Address, K extends number = number>
    * ```
    */
   close(): void {
+    const h = this.#h;
+    if (h !== null && !h.open) {
+      // Its number was closed under it (the module's close(fd), or another
+      // object on the same number): Linux's close gives EBADF, and CPython
+      // raises it, once.
+      this.#h = null;
+      throw osError(errno.EBADF);
+    }
     this.#closeCalled = true;
     if (this.#ioRefs <= 0) void this.#release();
   }
@@ -829,6 +1118,48 @@ export class Socket<A extends Address = Address, K extends number = number>
     // CPython's dup() copies the timeout (and so the blocking mode).
     const s = adopt(d, this.#family, this.#type, this.#proto, this.#timeout);
     return s as Socket<A, K>;
+  }
+
+  /**
+   * Whether a child process would inherit the socket: never, here (Deno
+   * and Node.js cannot hand a socket to a child), so always `false`.
+   *
+   * @example
+   * ```ts
+   * import { socket } from "../mod.ts";
+   * using s = socket();
+   * console.log(s.get_inheritable()); // false
+   * ```
+   */
+  get_inheritable(): boolean {
+    this.#desc();
+    return false;
+  }
+
+  /**
+   * `set_inheritable(false)` is accepted (a pysocket socket is never
+   * inherited); `set_inheritable(true)` gives `EOPNOTSUPP`, saying why, as
+   * the runtime cannot hand a socket to a child process.
+   *
+   * @example
+   * ```ts
+   * import { socket } from "../mod.ts";
+   * using s = socket();
+   * s.set_inheritable(false);
+   * console.log(s.get_inheritable()); // false
+   * ```
+   */
+  set_inheritable(inheritable: boolean): void {
+    const on = typeof inheritable === "boolean"
+      ? inheritable
+      : toInt(inheritable) !== 0;
+    this.#desc();
+    if (on) {
+      throw osError(
+        errno.EOPNOTSUPP,
+        "Operation not supported: a child process cannot inherit a pysocket socket",
+      );
+    }
   }
 
   /**
@@ -969,8 +1300,10 @@ export class Socket<A extends Address = Address, K extends number = number>
     optname: number,
     value: number | boolean | Uint8Array | ArrayBufferView | ArrayBuffer,
   ): void {
+    const lv = cIntArg(level);
+    const opt = cIntArg(optname);
     const d = this.#desc();
-    setOption(d, toInt(level), toInt(optname), value);
+    setOption(d, lv, opt, value);
   }
 
   /**
@@ -984,6 +1317,8 @@ export class Socket<A extends Address = Address, K extends number = number>
    * ```
    */
   getsockopt(level: number, optname: number): number;
+  /** A `buflen` of 0 asks for the number, as in CPython. */
+  getsockopt(level: number, optname: number, buflen: 0): number;
   /** Reads an option as `buflen` bytes (little-endian int, as Linux gives it). */
   getsockopt(level: number, optname: number, buflen: number): Uint8Array;
   getsockopt(
@@ -991,13 +1326,11 @@ export class Socket<A extends Address = Address, K extends number = number>
     optname: number,
     buflen?: number,
   ): number | Uint8Array {
+    const lv = cIntArg(level);
+    const opt = cIntArg(optname);
+    const len = buflen === undefined ? undefined : cIntArg(buflen);
     const d = this.#desc();
-    return getOption(
-      d,
-      toInt(level),
-      toInt(optname),
-      buflen === undefined ? undefined : toInt(buflen),
-    );
+    return getOption(d, lv, opt, len);
   }
 
   // ------------------------------------------------------ files, streams
@@ -1337,22 +1670,164 @@ export function fromfd(
   type: number,
   proto: number = 0,
 ): Socket {
-  const d = lookupFd(toInt(fd));
-  toInt(family);
-  toInt(type);
-  toInt(proto);
-  if (detached.delete(fd)) {
+  const n = fdArg(fd);
+  const d = lookupFd(n);
+  clinicIntArg(family);
+  clinicIntArg(type);
+  clinicIntArg(proto);
+  if (detached.delete(n)) {
     // A detached descriptor is taken up: its reference moves to the new
     // socket, under a new number.
-    handles.delete(fd);
-    freeFd(fd);
+    handles.delete(n);
+    freeFd(n);
   } else {
     d.retain();
   }
   return adopt(d, d.family, d.type, d.proto, defaults.timeout);
 }
 
+/**
+ * A new `fileno()` number for the socket whose number is `fd`, as Python's
+ * `socket.dup(fd)`: no socket object holds it until `fromfd` or
+ * `socket(..., fileno)` takes it up; `close` frees it. `EBADF` for a number
+ * that is no open socket.
+ *
+ * @example
+ * ```ts
+ * import { AF_INET, close, dup, SOCK_STREAM, socket } from "../mod.ts";
+ * using s = socket();
+ * const fd = dup(s.fileno());
+ * using t = socket(AF_INET, SOCK_STREAM, 0, fd);
+ * console.log(t.fileno() === fd); // true
+ * ```
+ */
+export function dup(fd: number): number {
+  const h = handles.get(fdArg(fd));
+  if (h === undefined || !h.open || h.d.state === "closed") {
+    throw osError(errno.EBADF);
+  }
+  h.d.retain();
+  const copy = newHandle(h.d);
+  detached.add(copy.fd);
+  return copy.fd;
+}
+
+/**
+ * Closes a `fileno()` number, as Python's `socket.close(fd)`: a socket
+ * object holding it then gives `EBADF`, as on Linux. `EBADF` for a number
+ * that is not open.
+ *
+ * @example
+ * ```ts
+ * import { close, dup, socket } from "../mod.ts";
+ * using s = socket();
+ * close(dup(s.fileno()));
+ * console.log(s.fileno() > 0); // true: the original is still open
+ * ```
+ */
+export function close(fd: number): void {
+  const n = fdArg(fd);
+  const h = handles.get(n);
+  if (h === undefined || !h.open) throw osError(errno.EBADF);
+  h.open = false;
+  handles.delete(n);
+  detached.delete(n);
+  freeFd(n);
+  void h.d.release();
+}
+
 // ----------------------------------------------------------------- helpers
+
+// sendmsg's buffers, joined (a single one is sent as it is).
+function gather(buffers: unknown): Uint8Array {
+  if (typeof buffers === "string") {
+    // CPython iterates a str into str items, which it refuses.
+    throw new TypeError("a bytes-like object is required, not 'str'");
+  }
+  if (
+    buffers === null || typeof buffers !== "object" ||
+    typeof (buffers as Iterable<unknown>)[Symbol.iterator] !== "function"
+  ) {
+    throw new TypeError("sendmsg() argument 1 must be an iterable");
+  }
+  const parts: Uint8Array[] = [];
+  for (const b of buffers as Iterable<unknown>) parts.push(toBytes(b));
+  if (parts.length === 1) return parts[0]!;
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
+// sendmsg's ancillary data: checked as CPython checks it, then refused,
+// naming the first item (no runtime passes any).
+function checkAncillary(ancdata: unknown): void {
+  if (
+    ancdata === null || typeof ancdata !== "object" ||
+    typeof (ancdata as Iterable<unknown>)[Symbol.iterator] !== "function"
+  ) {
+    throw new TypeError("sendmsg() argument 2 must be an iterable");
+  }
+  const items = [...(ancdata as Iterable<unknown>)];
+  for (const item of items) {
+    if (!Array.isArray(item) || item.length !== 3) {
+      throw new TypeError(
+        `[sendmsg() ancillary data items]() argument must be 3-item sequence, not ${
+          pyTypeName(item)
+        }`,
+      );
+    }
+    cIntArg(item[0]);
+    cIntArg(item[1]);
+    toBytes(item[2]);
+  }
+  const first = items[0] as [number, number, unknown] | undefined;
+  if (first === undefined) return;
+  const name = first[0] === C.SOL_SOCKET && first[1] === C.SCM_RIGHTS
+    ? "SCM_RIGHTS"
+    : first[0] === C.SOL_SOCKET && first[1] === C.SCM_CREDENTIALS
+    ? "SCM_CREDENTIALS"
+    : `level ${first[0]} type ${first[1]}`;
+  throw osError(
+    errno.EOPNOTSUPP,
+    `Operation not supported: ancillary data (${name}) cannot be passed by the runtime`,
+  );
+}
+
+function checkAncBufsize(ancbufsize: unknown): void {
+  if (toInt(ancbufsize) < 0) {
+    throw new RangeError("invalid ancillary data buffer length");
+  }
+}
+
+// recvmsg_into's buffers, as writable views.
+function scatterViews(buffers: unknown): Uint8Array[] {
+  if (
+    buffers === null || typeof buffers !== "object" ||
+    typeof (buffers as Iterable<unknown>)[Symbol.iterator] !== "function"
+  ) {
+    throw new TypeError("recvmsg_into() argument 1 must be an iterable");
+  }
+  const views: Uint8Array[] = [];
+  for (const b of buffers as Iterable<unknown>) {
+    if (!ArrayBuffer.isView(b) && !(b instanceof ArrayBuffer)) {
+      throw new TypeError(
+        "recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers",
+      );
+    }
+    views.push(toWritableBytes(b));
+  }
+  return views;
+}
+
+// An address argument, parsed, with a `%name` zone read as getaddrinfo
+// reads it (the rest of a name is resolved by the kind, when it needs it).
+function sockaddrArg(family: number, address: unknown, fn: string): SockAddr {
+  return resolveZone(parseSockaddr(family, address, fn));
+}
 
 function protocolFor(family: number, type: number): number {
   if (family === C.AF_UNIX) return 0;

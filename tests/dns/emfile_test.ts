@@ -8,6 +8,7 @@ import * as socket from "../../mod.ts";
 import { parseResolvConf } from "../../dns/config.ts";
 import { runtime } from "../../_runtime/runtime.ts";
 import { fillDescriptors, type Outcome, outcome } from "../_dns_helpers.ts";
+import { hasPython, runPython, skipReason } from "../_python.ts";
 
 Deno.test("EMFILE while reading the hosts and services files is not cached", async () => {
   const dir = await Deno.makeTempDir();
@@ -131,4 +132,71 @@ Deno.test("EMFILE: resolv.conf is read again afterwards, and the errors print wi
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+// CPython's side: the same calls with every descriptor taken.
+const IF_EMFILE_PY = `
+import json, os, resource, socket
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(soft, 256), hard))
+fds = []
+try:
+    while True:
+        fds.append(os.open("/dev/null", os.O_RDONLY))
+except OSError:
+    pass
+def outcome(f):
+    try:
+        f()
+        return "ok"
+    except OSError as e:
+        return ["OSError", e.errno]
+full = {
+    "nameindex": outcome(socket.if_nameindex),
+    "nametoindex": outcome(lambda: socket.if_nametoindex("lo")),
+}
+for fd in fds:
+    os.close(fd)
+full["after"] = any(name == "lo" for _, name in socket.if_nameindex())
+print(json.dumps(full))
+`;
+
+Deno.test("EMFILE: if_nameindex fails with errno 24 as CPython's, and works again afterwards", async () => {
+  if (runtime.name !== "deno") {
+    console.log(
+      "SKIP EMFILE in a child: the child is a TypeScript program for `deno run`",
+    );
+    return;
+  }
+  const child = new URL("./_emfile_if_child.ts", import.meta.url).pathname;
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-all", child],
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+    env: { NO_COLOR: "1" },
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  strictEqual(out.code, 0, `the child failed:\n${stderr}`);
+  const seen = JSON.parse(
+    new TextDecoder().decode(out.stdout).trim().split("\n").at(-1) ?? "",
+  );
+  if (typeof seen.skip === "string") {
+    console.log(`SKIP EMFILE in a child: ${seen.skip}`);
+    return;
+  }
+  deepStrictEqual(seen, {
+    nameindex: ["OSError", 24],
+    // glibc's if_nametoindex gives 0 when it cannot look: "no interface".
+    nametoindex: ["OSError", null],
+    after: true,
+  });
+  if (!hasPython()) {
+    skipReason(
+      "EMFILE if_nameindex against CPython",
+      "python3 is not available",
+    );
+    return;
+  }
+  deepStrictEqual(seen, JSON.parse(await runPython(IF_EMFILE_PY)));
 });

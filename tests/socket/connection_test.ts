@@ -24,6 +24,43 @@ Deno.test("socketpair: AF_UNIX by default, and loopback TCP", async () => {
   );
 });
 
+Deno.test("create_connection: all_errors gives an AggregateError of every address's error", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(
+      `${dir}/hosts`,
+      "::1 two-addresses\n127.0.0.1 two-addresses\n",
+    );
+    socket.set_resolver({ hostsFile: `${dir}/hosts` });
+    const probe = socket.socket();
+    probe.bind(["127.0.0.1", 0]);
+    const port = (probe.getsockname() as [string, number])[1];
+    probe.close();
+    const address: [string, number] = ["two-addresses", port];
+    // Without it: the first address's error, as CPython.
+    await assertErrno(
+      () => socket.create_connection(address),
+      errno.ECONNREFUSED,
+    );
+    await assert.rejects(
+      () => socket.create_connection(address, null, null, true),
+      (e: unknown) => {
+        assert.ok(e instanceof AggregateError);
+        assert.equal(e.message, "create_connection failed");
+        assert.equal(e.errors.length, 2);
+        for (const one of e.errors) {
+          assert.ok(one instanceof socket.ConnectionRefusedError);
+          assert.equal(one.errno, errno.ECONNREFUSED);
+        }
+        return true;
+      },
+    );
+  } finally {
+    socket.reset_resolver();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("create_connection: timeout, resolution, refusal", async () => {
   await using srv = socket.create_server(["127.0.0.1", 0]);
   const port = (srv.getsockname() as [string, number])[1];

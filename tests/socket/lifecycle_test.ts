@@ -290,3 +290,77 @@ Deno.test("lifecycle: a close whose peer never reads is cut after the stall boun
   const left = await fdsAbove(before);
   assert.ok(left <= 0, `${left} descriptors left`);
 });
+
+Deno.test("module dup(fd) and close(fd) on fileno() numbers; get_inheritable/set_inheritable", async () => {
+  await using p = await pair(INET);
+  const a = p.client;
+  const b = p.conn;
+  {
+    // dup: a new number on the same connection, held by no object until
+    // socket(fileno=...) takes it up.
+    const fd = socket.dup(a.fileno());
+    assert.notEqual(fd, a.fileno());
+    const c = socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, fd);
+    assert.equal(c.fileno(), fd);
+    await c.sendall("via the copy");
+    assert.equal(text(await b.recv(100)), "via the copy");
+    // close(fd) closes the number under its object, which gives EBADF, and
+    // leaves the original open.
+    socket.close(fd);
+    await assert.rejects(
+      () => c.recv(1),
+      (e: unknown) =>
+        e instanceof socket.error && e.errno === socket.errno.EBADF,
+    );
+    assert.equal(c.fileno(), fd, "the object keeps its number, as CPython's");
+    // Its own close then gives EBADF, once, as CPython's.
+    assert.throws(
+      () => c.close(),
+      (e: unknown) =>
+        e instanceof socket.error && e.errno === socket.errno.EBADF,
+    );
+    c.close();
+    await a.sendall("still open");
+    assert.equal(text(await b.recv(100)), "still open");
+    // A number dup gave and nobody took up is freed by close.
+    const spare = socket.dup(a.fileno());
+    socket.close(spare);
+    assert.throws(
+      () => socket.close(spare),
+      (e: unknown) =>
+        e instanceof socket.error && e.errno === socket.errno.EBADF,
+    );
+    // fromfd takes a dup'ed number up under a new one.
+    const more = socket.dup(b.fileno());
+    const d = socket.fromfd(more, socket.AF_INET, socket.SOCK_STREAM);
+    assert.throws(() => socket.close(more), socket.error);
+    d.close();
+    // Never inherited by a child process.
+    assert.equal(a.get_inheritable(), false);
+    a.set_inheritable(false);
+    assert.throws(
+      () => a.set_inheritable(true),
+      (e: unknown) =>
+        e instanceof socket.error && e.errno === socket.errno.EOPNOTSUPP &&
+        e.message.includes("child process"),
+    );
+  }
+});
+
+Deno.test("sendmsg: ancillary data is refused with EOPNOTSUPP naming it", async () => {
+  await using p = await pair(INET);
+  await assert.rejects(
+    () =>
+      p.client.sendmsg(["x"], [[
+        socket.SOL_SOCKET,
+        socket.SCM_RIGHTS,
+        new Uint8Array(4),
+      ]]),
+    (e: unknown) =>
+      e instanceof socket.error && e.errno === socket.errno.EOPNOTSUPP &&
+      e.message.includes("SCM_RIGHTS"),
+  );
+  // Nothing was sent.
+  await p.client.sendmsg(["after"]);
+  assert.equal(text(await p.conn.recv(100)), "after");
+});
