@@ -20,10 +20,11 @@ import type { StreamCore } from "./_stream.ts";
 import type { WaitMode } from "./_wait.ts";
 
 /**
- * A mode for `makefile`: the letters `r`, `w` and `b`, in any order and
- * repeated, as CPython takes them (`"r"`, `"w"`, `"rw"`, `"rb"`, `"wb"`,
- * `"rwb"`, ...). A mode with `b` gives bytes; one without, text; one
- * without `w` reads.
+ * A mode for `makefile`: the letters `r`, `w` and `b`, each at most once,
+ * in any order (`"r"`, `"w"`, `"rw"`, `"rb"`, `"wb"`, `"rwb"`, ...). A
+ * mode with `b` gives bytes; one without, text; one without `w` reads.
+ * CPython also takes letters repeated (`"rwbrw"`), and so does pysocket at
+ * run time; the type names the modes that mean something different.
  *
  * @example
  * ```ts
@@ -37,7 +38,22 @@ import type { WaitMode } from "./_wait.ts";
  * b.close();
  * ```
  */
-export type SocketFileMode = string;
+export type SocketFileMode =
+  | "r"
+  | "w"
+  | "b"
+  | "rw"
+  | "wr"
+  | "rb"
+  | "br"
+  | "wb"
+  | "bw"
+  | "rwb"
+  | "rbw"
+  | "wrb"
+  | "wbr"
+  | "brw"
+  | "bwr";
 
 /** How a file reaches its socket. Internal. */
 export interface SocketFileOwner {
@@ -68,9 +84,9 @@ export type BytesInput = Uint8Array | ArrayBufferView | ArrayBuffer;
  *
  * @example
  * ```ts
- * import { type SocketFile, socketpair } from "@pysocket/socket";
+ * import { type SocketFile, type SocketFileMode, socketpair } from "@pysocket/socket";
  * const [a, b] = await socketpair();
- * const mode: string = "rb";
+ * const mode: SocketFileMode = Math.random() < 2 ? "rb" : "r";
  * const f: SocketFile = a.makefile(mode);
  * console.log(f.readable(), f.writable(), f.name === a.fileno()); // true false true
  * await f.close();

@@ -19,6 +19,7 @@ import {
   SOCK_STREAM,
   type Socket,
   socket,
+  type SocketFileMode,
   SocketKind,
   socketpair,
   TCP_NODELAY,
@@ -97,7 +98,7 @@ async function files(s: Socket): Promise<void> {
   const raw = s.makefile("rb", 0);
   const maybe: Uint8Array | null = await raw.read(10);
   const sent: number | null = await s.makefile("wb", 0).write(line);
-  const mode: string = "rb";
+  const mode: SocketFileMode = Math.random() < 0.5 ? "rb" : "r";
   const any = s.makefile(mode);
   const either: string | Uint8Array = await any.readline();
   console.log(line.length, chunk, n, text.length, all, lines, maybe, sent);

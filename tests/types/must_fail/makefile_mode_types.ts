@@ -1,5 +1,6 @@
 // A file's results are typed by its mode: a binary file's line is bytes,
-// a text file's a string, and a text file takes no bytes.
+// a text file's a string, and a text file takes no bytes; a mode is made of
+// r, w and b only.
 import type { Socket } from "../../../mod.ts";
 
 export async function files(s: Socket): Promise<void> {
@@ -16,5 +17,7 @@ export async function files(s: Socket): Promise<void> {
   c.length;
   // expect-error TS2551: Property 'read1' does not exist
   await s.makefile("r").read1(1);
+  // expect-error TS2345: Argument of type '"rt"' is not assignable
+  s.makefile("rt");
   console.log(a, b);
 }
