@@ -540,6 +540,25 @@ function selectorEvents(event: number, read: number, write: number): number {
   return events;
 }
 
+// The keys of poll's or epoll's answer, each with the selector events its
+// bits mean (only those it was registered for); numbers no longer
+// registered are left out.
+function readyKeys<T, F extends FileObject>(
+  events: ReadonlyArray<readonly [number, number]>,
+  read: number,
+  write: number,
+  keyOf: (fd: number) => SelectorKey<T, F> | null,
+): Array<[SelectorKey<T, F>, number]> {
+  const ready: Array<[SelectorKey<T, F>, number]> = [];
+  for (const [fd, event] of events) {
+    const key = keyOf(fd);
+    if (key !== null) {
+      ready.push([key, selectorEvents(event, read, write) & key.events]);
+    }
+  }
+  return ready;
+}
+
 /**
  * A selector over `poll()`, as Python's `selectors.PollSelector`.
  *
@@ -604,14 +623,8 @@ export class PollSelector<
       : t <= 0
       ? 0
       : Math.ceil(t * 1e3);
-    const ready: Array<[SelectorKey<T, F>, number]> = [];
-    for (const [fd, event] of await this.#poll.poll(ms, o)) {
-      const key = this.keyFromFd(fd);
-      if (key !== null) {
-        ready.push([key, selectorEvents(event, POLLIN, POLLOUT) & key.events]);
-      }
-    }
-    return ready;
+    const events = await this.#poll.poll(ms, o);
+    return readyKeys(events, POLLIN, POLLOUT, (fd) => this.keyFromFd(fd));
   }
 }
 
@@ -698,22 +711,12 @@ export class EpollSelector<
       : t <= 0
       ? 0
       : Math.ceil(t * 1e3) * 1e-3;
-    const ready: Array<[SelectorKey<T, F>, number]> = [];
     const events = await this.#epoll.poll(
       wait,
       Math.max(this.count, 1),
       o,
     );
-    for (const [fd, event] of events) {
-      const key = this.keyFromFd(fd);
-      if (key !== null) {
-        ready.push([
-          key,
-          selectorEvents(event, EPOLLIN, EPOLLOUT) & key.events,
-        ]);
-      }
-    }
-    return ready;
+    return readyKeys(events, EPOLLIN, EPOLLOUT, (fd) => this.keyFromFd(fd));
   }
 }
 
