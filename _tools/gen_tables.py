@@ -58,7 +58,7 @@ def errno_table():
         " *\n"
         " * @example\n"
         " * ```ts\n"
-        ' * import { type ErrnoName, errno } from "./errors.ts";\n'
+        ' * import { type ErrnoName, errno } from "@pysocket/socket";\n'
         ' * const name: ErrnoName = "ECONNREFUSED";\n'
         " * console.log(errno[name]); // 111\n"
         " * ```\n"
@@ -101,7 +101,7 @@ CONSTANTS_HEAD = """\
  *
  * @example Reading an address family and its name
  * ```ts
- * import { AddressFamily, AF_INET6, SOCK_STREAM } from "./constants.ts";
+ * import { AddressFamily, AF_INET6, SOCK_STREAM } from "@pysocket/socket";
  *
  * const family = AF_INET6;
  * console.log(AddressFamily[family], SOCK_STREAM); // "AF_INET6" 1
