@@ -8,7 +8,13 @@
 import { runtime } from "../_runtime/runtime.ts";
 import { getaddrinfo } from "../dns/mod.ts";
 import * as C from "../_base/constants.ts";
-import { errno, error, fromRuntimeError, osError } from "./errors.ts";
+import {
+  errno,
+  error,
+  fromRuntimeError,
+  osError,
+  timeout as TimeoutError,
+} from "./errors.ts";
 import { type Address, type AddressOf, Socket } from "./socket.ts";
 import type { FamilyInet } from "../_base/constants.ts";
 import { lookupFd } from "./_description.ts";
@@ -95,9 +101,48 @@ const PAIR_WAIT_MS = 5000;
 const TOKEN_BYTES = 16;
 
 function unixStreamPair(proto: number): Promise<[Socket, Socket]> {
+  // With the run-time's permission to make a private directory and listen
+  // there (Node.js and Bun, or Deno with unrestricted --allow-read,
+  // --allow-write and --allow-net), each pair has a path of its own and
+  // pairs are made side by side; with only the three flags of the fixed
+  // path, pairs share it, one at a time.
+  if (privatePathsAllowed()) return privatePair(proto);
   const made = pairing.then(() => makeUnixStreamPair(proto));
   pairing = made.catch(() => {});
   return made;
+}
+
+function privatePathsAllowed(): boolean {
+  if (!runtime.capabilities.permissionFlags) return true;
+  return runtime.permissionState({ name: "read" }) === "granted" &&
+    runtime.permissionState({ name: "write" }) === "granted" &&
+    runtime.permissionState({ name: "net" }) === "granted";
+}
+
+async function privatePair(proto: number): Promise<[Socket, Socket]> {
+  const dir = privateDir();
+  const listener = new Socket(C.AF_UNIX, C.SOCK_STREAM, proto);
+  try {
+    listener.bind(`${dir}/pair.sock`);
+    listener.listen(1);
+    const a = new Socket(C.AF_UNIX, C.SOCK_STREAM, proto);
+    try {
+      await a.connect(`${dir}/pair.sock`);
+      const [b] = await listener.accept();
+      // Linux's socketpair() sockets have no names; the path used to
+      // make this pair is gone once it returns.
+      lookupFd(a.fileno()).unnamed = true;
+      lookupFd(b.fileno()).unnamed = true;
+      return [a, b];
+    } catch (e) {
+      a.close();
+      throw e;
+    }
+  } finally {
+    await listener[Symbol.asyncDispose]();
+    runtime.removeSync(`${dir}/pair.sock`);
+    runtime.removeSync(dir);
+  }
 }
 
 // On Deno: the three flags, named at once, when any is missing.
@@ -157,8 +202,12 @@ async function makeUnixStreamPair(proto: number): Promise<[Socket, Socket]> {
     } catch (e) {
       // Another process took the path for stale in the moment between
       // this bind and the connect (and removed it): make the pair again.
+      // Or our client reached the listener of a process that took it
+      // over (and closed the connection when the token was not its own).
       const gone = e instanceof error &&
-        (e.errno === errno.ENOENT || e.errno === errno.ECONNREFUSED);
+        (e.errno === errno.ENOENT || e.errno === errno.ECONNREFUSED ||
+          e.errno === errno.EPIPE || e.errno === errno.ECONNRESET ||
+          e instanceof TimeoutError);
       if (!gone || performance.now() > until) throw e;
     } finally {
       // The path goes before the listener closes: a path with no listener
@@ -170,16 +219,22 @@ async function makeUnixStreamPair(proto: number): Promise<[Socket, Socket]> {
   }
 }
 
-// Whether nothing listens on `path` any more (a connect is refused).
+// Whether nothing listens on `path` any more: a connect is refused twice,
+// 50 ms apart. Once is not enough: a listener being made is bound for a
+// moment before it listens, and a connect then is refused too.
 async function isStale(path: string): Promise<boolean> {
-  await using probe = new Socket(C.AF_UNIX, C.SOCK_STREAM);
-  probe.settimeout(1);
-  try {
-    await probe.connect(path);
-    return false;
-  } catch (e) {
-    return e instanceof error && e.errno === errno.ECONNREFUSED;
+  for (let i = 0; i < 2; i++) {
+    if (i > 0) await new Promise((r) => setTimeout(r, 50));
+    await using probe = new Socket(C.AF_UNIX, C.SOCK_STREAM);
+    probe.settimeout(1);
+    try {
+      await probe.connect(path);
+      return false;
+    } catch (e) {
+      if (!(e instanceof error) || e.errno !== errno.ECONNREFUSED) return false;
+    }
   }
+  return true;
 }
 
 async function connectPair(
@@ -192,15 +247,13 @@ async function connectPair(
     await a.connect(SOCKETPAIR_PATH);
     await a.sendall(token);
     for (;;) {
+      // Bounded: a connection of ours that never comes (it cannot, unless
+      // the path was taken from under us) ends in a timeout, not a hang.
+      listener.settimeout(PAIR_WAIT_MS / 1000);
       const [b] = await listener.accept();
       const timeout = b.gettimeout();
       b.settimeout(1);
-      let got: Uint8Array;
-      try {
-        got = await b.recv(TOKEN_BYTES, C.MSG_WAITALL);
-      } catch {
-        got = new Uint8Array();
-      }
+      const got = await readToken(b);
       if (got.length === TOKEN_BYTES && got.every((v, i) => v === token[i])) {
         b.settimeout(timeout);
         // Linux's socketpair() sockets have no names; the path used to
@@ -216,6 +269,24 @@ async function connectPair(
     a.close();
     throw e;
   }
+}
+
+// Up to TOKEN_BYTES from a connection just accepted: what came before the
+// end of its stream, or before a second without bytes (another process's
+// probe sends nothing and closes).
+async function readToken(b: Socket): Promise<Uint8Array> {
+  const got = new Uint8Array(TOKEN_BYTES);
+  let n = 0;
+  try {
+    while (n < TOKEN_BYTES) {
+      const k = await b.recv_into(got.subarray(n));
+      if (k === 0) break;
+      n += k;
+    }
+  } catch {
+    // Timed out or reset: not this pair's client.
+  }
+  return got.subarray(0, n);
 }
 
 // A new private temporary directory for a pair's Unix paths.

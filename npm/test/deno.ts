@@ -53,9 +53,9 @@ const SKIPS: readonly Skip[] = [
   },
   {
     file: "socket/socketpair_path_test.js",
-    name: /three processes/,
+    name: /fixed path/,
     reason:
-      "runs `deno run` children (the pairs of other processes); the other tests of the file run",
+      "Deno permissions: runs `deno run` children with only the fixed path's flags; Node.js has no permission flags, and its pairs have private paths (tested here)",
   },
   {
     file: "dns/permissions_test.js",
