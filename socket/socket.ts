@@ -545,8 +545,7 @@ export class Socket<A extends Address = Address, K extends number = number>
   ): Promise<number> {
     try {
       const bytes = toBytes(data);
-      const [[fl], signal] = splitOptions([flags, options]);
-      const f = fl === undefined ? 0 : cIntArg(fl);
+      const [f, signal] = flagsAndSignal(flags, options);
       const d = this.#desc();
       signal?.throwIfAborted();
       return this.#ops.send(d, bytes, this.#mode(f, signal), f);
@@ -576,8 +575,7 @@ export class Socket<A extends Address = Address, K extends number = number>
   ): Promise<void> {
     try {
       const bytes = toBytes(data);
-      const [[fl], signal] = splitOptions([flags, options]);
-      const f = fl === undefined ? 0 : cIntArg(fl);
+      const [f, signal] = flagsAndSignal(flags, options);
       const d = this.#desc();
       signal?.throwIfAborted();
       return this.#ops.sendall(d, bytes, this.#mode(f, signal), f);
@@ -674,13 +672,7 @@ export class Socket<A extends Address = Address, K extends number = number>
     // Not async: the hot path hands back the core's promise as it is.
     try {
       const n = checkBufsize(bufsize, "recv");
-      let f = 0;
-      let signal: AbortSignal | undefined;
-      if (flags !== undefined || options !== undefined) {
-        const [[fl], sig] = splitOptions([flags, options]);
-        if (fl !== undefined) f = cIntArg(fl);
-        signal = sig;
-      }
+      const [f, signal] = flagsAndSignal(flags, options);
       // CPython answers a zero-byte recv at once, whatever the socket.
       if (n === 0) return Promise.resolve(new Uint8Array(0));
       const d = this.#desc();
@@ -748,8 +740,7 @@ export class Socket<A extends Address = Address, K extends number = number>
   ): Promise<[Uint8Array, SenderOf<A>]> {
     try {
       const n = checkBufsize(bufsize, "recvfrom");
-      const [[fl], signal] = splitOptions([flags, options]);
-      const f = fl === undefined ? 0 : cIntArg(fl);
+      const [f, signal] = flagsAndSignal(flags, options);
       const d = this.#desc();
       signal?.throwIfAborted();
       const mode = this.#mode(f, signal);
@@ -1842,6 +1833,18 @@ function checkBufsize(bufsize: unknown, fn: string): number {
     throw new RangeError("Python int too large to convert to C ssize_t");
   }
   return n;
+}
+
+// A call's `flags` and `{ signal }` (last, or in place of the flags). The
+// common call, with neither, makes no array on the way: send and recv are
+// hot.
+function flagsAndSignal(
+  flags: unknown,
+  options: unknown,
+): [flags: number, signal: AbortSignal | undefined] {
+  if (flags === undefined && options === undefined) return [0, undefined];
+  const [[fl], signal] = splitOptions([flags, options]);
+  return [fl === undefined ? 0 : cIntArg(fl), signal];
 }
 
 function intoView(buffer: unknown, nbytes: unknown, fn: string): Uint8Array {
