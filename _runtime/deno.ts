@@ -16,6 +16,7 @@ import type {
   DatagramTarget,
   DnsQueryOptions,
   DnsRecordType,
+  FileLock,
   FileReader,
   InterfaceAddress,
   ListenOptions,
@@ -339,6 +340,54 @@ function sharedDirSync(path: string): void {
   });
 }
 
+/** See `Runtime.tryLockSync`. */
+function tryLockSync(path: string): FileLock | null {
+  const file = attempt("open", () => openForLock(path));
+  let locked: boolean;
+  try {
+    locked = attempt("flock", () => file.tryLockSync(true));
+  } catch (e) {
+    file.close();
+    throw e;
+  }
+  if (!locked) {
+    file.close();
+    return null;
+  }
+  let held = true;
+  return {
+    release(): void {
+      if (!held) return;
+      held = false;
+      // Closing the file frees its lock.
+      file.close();
+    },
+  };
+}
+
+// The lock file, opened for reading (enough for flock, and all another
+// user may do with it), made first if it is missing.
+function openForLock(path: string): Deno.FsFile {
+  try {
+    return Deno.openSync(path, { read: true });
+  } catch (e) {
+    if (!(e instanceof Deno.errors.NotFound)) throw e;
+  }
+  try {
+    const made = Deno.openSync(path, {
+      read: true,
+      write: true,
+      createNew: true,
+    });
+    // Readable by every user whatever the umask, so they may lock it too.
+    Deno.chmodSync(path, 0o644);
+    return made;
+  } catch (e) {
+    if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    return Deno.openSync(path, { read: true });
+  }
+}
+
 /** Removes a file or an empty directory, ignoring errors. */
 function removeSync(path: string): void {
   try {
@@ -651,6 +700,7 @@ export const runtime: Runtime = {
   pathKind,
   readDirSync,
   makeTempDirSync,
+  tryLockSync,
   sharedDirSync,
   removeSync,
   fileReader,

@@ -16,6 +16,7 @@ import type {
   DatagramTarget,
   DnsQueryOptions,
   DnsRecordType,
+  FileLock,
   FileReader,
   InterfaceAddress,
   ListenOptions,
@@ -1249,6 +1250,16 @@ function sharedDirSync(dir: string): void {
 }
 
 /**
+ * See `Runtime.tryLockSync`: Node.js has no `flock` in its public API.
+ * pysocket never asks here, as the lock is for Deno's permission flags.
+ */
+function tryLockSync(_path: string): FileLock | null {
+  throw new RuntimeError("ENOSYS", "flock", {
+    message: "Function not implemented: Node.js has no flock()",
+  });
+}
+
+/**
  * A reader over a `node:fs` `FileHandle` or a path (see
  * `Runtime.fileReader`). A `FileHandle` is read by position and has no
  * position of its own to leave.
@@ -1501,5 +1512,6 @@ export const runtime: Runtime = {
   makeTempDirSync,
   sharedDirSync,
   removeSync,
+  tryLockSync,
   fileReader,
 } satisfies Runtime;

@@ -259,6 +259,17 @@ export interface Runtime {
   /** Removes a file or an empty directory, ignoring errors. */
   removeSync(path: string): void;
   /**
+   * An exclusive advisory lock (`flock`) on the file at `path`, made if
+   * missing (readable by every user, who may then lock it too), taken
+   * without waiting: the lock, or `null` while another open file holds
+   * it. The kernel frees it when the process ends, however it ends. A file
+   * that cannot be opened or made throws a `RuntimeError` (`EACCES`, ...).
+   * Node.js has no `flock` in its public API and throws `ENOSYS`; pysocket
+   * locks only where Deno's permission flags confine `socketpair()` to
+   * one shared path, which never happens on Node.js.
+   */
+  tryLockSync(path: string): FileLock | null;
+  /**
    * A reader over a file `sendfile` was given: this runtime's open file
    * (a `Deno.FsFile`, a `node:fs` `FileHandle`) or a path, opened for
    * reading (and closed by `close`); `null` for anything else. Failures
@@ -266,6 +277,12 @@ export interface Runtime {
    * `permissionFlag`, `ENOENT`, ...).
    */
   fileReader(file: unknown): Promise<FileReader | null>;
+}
+
+/** A lock from {@link Runtime.tryLockSync}. */
+export interface FileLock {
+  /** Frees the lock and closes its file; a second call does nothing. */
+  release(): void;
 }
 
 /** Reads a file from a position on (see {@link Runtime.fileReader}). */

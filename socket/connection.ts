@@ -20,6 +20,7 @@ import type { FamilyInet } from "../_base/constants.ts";
 import { lookupFd } from "./_description.ts";
 import { splitOptions, type WaitOptions } from "../_base/wait_options.ts";
 import { pair } from "./_datagram_ops.ts";
+import type { FileLock } from "../_runtime/types.ts";
 
 /**
  * Where `socketpair()` makes its `AF_UNIX` stream pairs: one fixed path in
@@ -27,7 +28,9 @@ import { pair } from "./_datagram_ops.ts";
  * allow it are the same on every run and can be written down once:
  * `--allow-read=/tmp/pysocket --allow-write=/tmp/pysocket
  * --allow-net=unix:/tmp/pysocket/pair.sock`. The path exists only while a
- * pair is being made.
+ * pair is being made; the pairs of every process take turns through an
+ * advisory lock (`flock`) on `/tmp/pysocket/pair.lock`, which the kernel
+ * frees when its process ends.
  *
  * @example
  * ```ts
@@ -37,6 +40,8 @@ import { pair } from "./_datagram_ops.ts";
  */
 export const SOCKETPAIR_PATH = "/tmp/pysocket/pair.sock";
 const PAIR_DIR = SOCKETPAIR_PATH.slice(0, SOCKETPAIR_PATH.lastIndexOf("/"));
+// Held while a pair is made on the fixed path (see takePairLock).
+const PAIR_LOCK = `${PAIR_DIR}/pair.lock`;
 
 /**
  * A pair of connected sockets. `AF_UNIX` (the default) stream pairs are
@@ -97,7 +102,7 @@ let pairing: Promise<unknown> = Promise.resolve();
 // How long a pair waits for another process's pair to free the path.
 const PAIR_WAIT_MS = 5000;
 // The bytes a pair's client sends first, to know its own connection from
-// another process's probe of the path.
+// one another program made to the path.
 const TOKEN_BYTES = 16;
 
 function unixStreamPair(proto: number): Promise<[Socket, Socket]> {
@@ -181,60 +186,44 @@ async function makeUnixStreamPair(proto: number): Promise<[Socket, Socket]> {
   } catch (e) {
     throw fromRuntimeError(e);
   }
-  const until = performance.now() + PAIR_WAIT_MS;
-  for (;;) {
-    const listener = new Socket(C.AF_UNIX, C.SOCK_STREAM, proto);
-    try {
-      listener.bind(SOCKETPAIR_PATH);
-    } catch (e) {
-      listener.close();
-      if (!(e instanceof error) || e.errno !== errno.EADDRINUSE) throw e;
-      // Another pair is being made (this process's other copy of pysocket,
-      // or another process), or one left its path behind when it died.
-      if (await isStale(SOCKETPAIR_PATH)) runtime.removeSync(SOCKETPAIR_PATH);
-      else if (performance.now() > until) throw e;
-      else await new Promise((r) => setTimeout(r, 5));
-      continue;
-    }
-    try {
-      listener.listen(1);
-      return await connectPair(listener, proto);
-    } catch (e) {
-      // Another process took the path for stale in the moment between
-      // this bind and the connect (and removed it): make the pair again.
-      // Or our client reached the listener of a process that took it
-      // over (and closed the connection when the token was not its own).
-      const gone = e instanceof error &&
-        (e.errno === errno.ENOENT || e.errno === errno.ECONNREFUSED ||
-          e.errno === errno.EPIPE || e.errno === errno.ECONNRESET ||
-          e instanceof TimeoutError);
-      if (!gone || performance.now() > until) throw e;
-    } finally {
-      // The path goes before the listener closes: a path with no listener
-      // behind it is then one left by a process that died, which the
-      // next pair may remove (see above).
-      runtime.removeSync(SOCKETPAIR_PATH);
-      await listener[Symbol.asyncDispose]();
-    }
+  const lock = await takePairLock();
+  const listener = new Socket(C.AF_UNIX, C.SOCK_STREAM, proto);
+  try {
+    // With the lock held, a path there is one a process left when it died
+    // while making a pair: no live pair uses it.
+    runtime.removeSync(SOCKETPAIR_PATH);
+    listener.bind(SOCKETPAIR_PATH);
+    listener.listen(1);
+    return await connectPair(listener, proto);
+  } finally {
+    runtime.removeSync(SOCKETPAIR_PATH);
+    await listener[Symbol.asyncDispose]();
+    lock.release();
   }
 }
 
-// Whether nothing listens on `path` any more: a connect is refused twice,
-// 50 ms apart. Once is not enough: a listener being made is bound for a
-// moment before it listens, and a connect then is refused too.
-async function isStale(path: string): Promise<boolean> {
-  for (let i = 0; i < 2; i++) {
-    if (i > 0) await new Promise((r) => setTimeout(r, 50));
-    await using probe = new Socket(C.AF_UNIX, C.SOCK_STREAM);
-    probe.settimeout(1);
+// The lock that lets one pair at a time, of every process, use the fixed
+// path; waited for up to PAIR_WAIT_MS. The kernel frees the lock of a
+// process that dies, so a lock is never left behind.
+async function takePairLock(): Promise<FileLock> {
+  const until = performance.now() + PAIR_WAIT_MS;
+  for (;;) {
+    let lock: FileLock | null;
     try {
-      await probe.connect(path);
-      return false;
+      lock = runtime.tryLockSync(PAIR_LOCK);
     } catch (e) {
-      if (!(e instanceof error) || e.errno !== errno.ECONNREFUSED) return false;
+      throw fromRuntimeError(e);
     }
+    if (lock !== null) return lock;
+    if (performance.now() > until) {
+      throw new TimeoutError(
+        `timed out: another process held ${PAIR_LOCK} for ${
+          PAIR_WAIT_MS / 1000
+        } s while making its socketpair()`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 2));
   }
-  return true;
 }
 
 async function connectPair(
@@ -248,7 +237,8 @@ async function connectPair(
     await a.sendall(token);
     for (;;) {
       // Bounded: a connection of ours that never comes (it cannot, unless
-      // the path was taken from under us) ends in a timeout, not a hang.
+      // a program that does not take the lock removed the path) ends in a
+      // timeout, not a hang.
       listener.settimeout(PAIR_WAIT_MS / 1000);
       const [b] = await listener.accept();
       const timeout = b.gettimeout();
@@ -262,7 +252,8 @@ async function connectPair(
         lookupFd(b.fileno()).unnamed = true;
         return [a, b];
       }
-      // Another process's probe of the path: not this pair's client.
+      // Another program's connection to the path (one that does not take
+      // the lock): not this pair's client.
       b.close();
     }
   } catch (e) {
@@ -272,8 +263,8 @@ async function connectPair(
 }
 
 // Up to TOKEN_BYTES from a connection just accepted: what came before the
-// end of its stream, or before a second without bytes (another process's
-// probe sends nothing and closes).
+// end of its stream, or before a second without bytes (another program's
+// connection may send nothing).
 async function readToken(b: Socket): Promise<Uint8Array> {
   const got = new Uint8Array(TOKEN_BYTES);
   let n = 0;

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
 import { translate } from "../../_runtime/deno.ts";
+import { runtime, RuntimeError } from "../../_runtime/runtime.ts";
 import { fromRuntimeError } from "../../socket/errors.ts";
 
 Deno.test("Deno adapter: Deno's classes, OS errors and permissions become RuntimeErrors", () => {
@@ -50,4 +51,29 @@ Deno.test("Deno adapter: Deno's classes, OS errors and permissions become Runtim
     denied.message,
     "[Errno 13] Permission denied: run Deno with --allow-net=127.0.0.1:8080",
   );
+});
+
+Deno.test("Deno adapter: tryLockSync takes a lock, refuses a held one without waiting, and frees it", () => {
+  const dir = Deno.makeTempDirSync();
+  const path = `${dir}/x.lock`;
+  try {
+    const first = runtime.tryLockSync(path);
+    assert.ok(first !== null);
+    // Another open file of the same process is refused, as another
+    // process would be.
+    assert.equal(runtime.tryLockSync(path), null);
+    first.release();
+    first.release();
+    const again = runtime.tryLockSync(path);
+    assert.ok(again !== null);
+    again.release();
+    // Readable by every user, so that another user may lock it too.
+    assert.equal((Deno.statSync(path).mode ?? 0) & 0o777, 0o644);
+    assert.throws(
+      () => runtime.tryLockSync(`${dir}/missing/x.lock`),
+      (e: unknown) => e instanceof RuntimeError && e.code === "ENOENT",
+    );
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
 });

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import * as socket from "../../mod.ts";
-import { translate } from "../../_runtime/node.ts";
+import { runtime as nodeRuntime, translate } from "../../_runtime/node.ts";
 import { runtime, RuntimeError } from "../../_runtime/runtime.ts";
 import { fromRuntimeError } from "../../socket/errors.ts";
 
@@ -166,4 +166,13 @@ Deno.test("runtime port: a host name is resolved in bind", async () => {
   } finally {
     await s[Symbol.asyncDispose]();
   }
+});
+
+Deno.test("Node adapter: tryLockSync is ENOSYS (Node.js has no flock; pysocket locks only under Deno's flags)", () => {
+  assert.throws(
+    () => nodeRuntime.tryLockSync("/tmp/pysocket/pair.lock"),
+    (e: unknown) =>
+      e instanceof RuntimeError && e.code === "ENOSYS" &&
+      e.syscall === "flock",
+  );
 });
