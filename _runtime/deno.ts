@@ -189,6 +189,15 @@ function settle<T>(syscall: string, p: Promise<T>): Promise<T> {
 
 // ---------------------------------------------------------------- streams
 
+// A stream's rejection handlers, made once: a read or write then costs
+// only the promise that translates its failure.
+const failedRecv = (e: unknown): never => {
+  throw translate(e, "recv");
+};
+const failedSend = (e: unknown): never => {
+  throw translate(e, "send");
+};
+
 class DenoStream implements StreamConn {
   readonly #conn: Deno.Conn;
   readonly localAddr: RuntimeAddr;
@@ -201,11 +210,11 @@ class DenoStream implements StreamConn {
   }
 
   read(p: Uint8Array): Promise<number | null> {
-    return settle("recv", this.#conn.read(p));
+    return this.#conn.read(p).then(undefined, failedRecv);
   }
 
   write(p: Uint8Array): Promise<number> {
-    return settle("send", this.#conn.write(p));
+    return this.#conn.write(p).then(undefined, failedSend);
   }
 
   closeWrite(): Promise<void> {

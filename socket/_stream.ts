@@ -50,7 +50,9 @@ interface SendJob {
   readonly direct: boolean;
   /** A write of `closeWrite()` (SHUT_WR), not of bytes. */
   readonly shut: boolean;
-  resolve(n: number): void;
+  /** `sendall`'s: resolved with nothing, as Python's returns `None`. */
+  readonly quiet: boolean;
+  resolve(n: number | undefined): void;
   reject(e: unknown): void;
   /** Settled (done, failed, timed out): no more bytes of it are written. */
   over: boolean;
@@ -76,7 +78,10 @@ export class StreamCore {
   #store: Uint8Array<ArrayBuffer> = EMPTY;
   #start = 0;
   #end = 0;
-  #readBuf: Uint8Array | null = null;
+  // The size of the store's reads (0 before the first), and the free
+  // space a read in flight fills.
+  #readSize = 0;
+  #target: Uint8Array | null = null;
   #reading: Promise<unknown> | null = null;
   #eof = false;
   #readShut = false;
@@ -84,7 +89,9 @@ export class StreamCore {
 
   #jobs: SendJob[] = [];
   #pumping = false;
-  #drained: Promise<void> = Promise.resolve();
+  // The write (or closeWrite) in flight, settled either way; or null.
+  #writing: Promise<void> | null = null;
+  #inFlight: SendJob | null = null;
   #queuedBytes = 0;
   #sendError: Error | null = null;
   #writeShut = false;
@@ -169,15 +176,23 @@ export class StreamCore {
 
   /** Receives up to `n` bytes, as a new array of exactly those bytes. */
   recv(n: number, mode: WaitMode, peek = false): Promise<Uint8Array> {
-    if (n > 0 && !peek && this.#canReadDirect(mode)) {
-      const buf = this.#readBuffer(n);
-      return this.#readDirect(buf).then((got) => buf.slice(0, got));
-    }
-    return this.#receive(n, mode, peek, (k) => {
+    const take = (k: number): Uint8Array => {
       const out = new Uint8Array(k);
       this.#copyOut(out, k, peek);
       return out;
-    });
+    };
+    if (n > 0 && !peek && this.#canReadDirect(mode)) {
+      // The common case, a blocking reader on an empty store, takes no async
+      // frame of its own: one runtime read into the store, taken at once
+      // (unless another reader of the connection took it first).
+      const read = this.#startRead(n);
+      if (read !== null) {
+        return read.then(() =>
+          this.buffered > 0 ? this.take(n) : this.#receive(n, mode, peek, take)
+        );
+      }
+    }
+    return this.#receive(n, mode, peek, take);
   }
 
   // The wait loop of every receive: take what is buffered, else report the
@@ -206,20 +221,12 @@ export class StreamCore {
         continue;
       }
       if (this.#takeEnd()) return take(0);
-      if (!peek && this.#canReadDirect(mode) && this.#reading === null) {
-        const buf = this.#readBuffer(n);
-        const got = await this.#readDirect(buf);
-        return got === 0 ? take(0) : this.#takeRead(buf, got, take);
-      }
-      this.#startRead();
-      await this.readable.wait(mode);
+      // A blocking reader waits on the read itself (it never rejects); one
+      // that can give up, on the readable signal.
+      const read = this.#startRead(peek ? 0 : n);
+      if (read !== null && plainBlocking(mode)) await read;
+      else await this.readable.wait(mode);
     }
-  }
-
-  // What a direct read brought, handed out as `take` does from the store.
-  #takeRead<T>(buf: Uint8Array, got: number, take: (n: number) => T): T {
-    this.#append(buf.subarray(0, got));
-    return take(got);
   }
 
   // A read may go straight into the caller's buffer only when nothing is
@@ -316,44 +323,46 @@ export class StreamCore {
 
   #consume(n: number): void {
     this.#start += n;
-    if (this.#start === this.#end) {
+    // Not under a read in flight: it fills the free space after `#end`.
+    if (this.#start === this.#end && this.#reading === null) {
       this.#start = this.#end = 0;
       if (this.#store.length > STORE_KEEP) this.#store = EMPTY;
     }
   }
 
-  #append(bytes: Uint8Array): void {
-    const n = bytes.length;
-    if (this.#end + n > this.#store.length) {
-      const size = this.#end - this.#start;
-      if (size + n <= this.#store.length && this.#start > 0) {
+  // Sizes the store's reads: a first one small (an idle connection's
+  // pending recv(1024) holds 1 KiB), then doubled when a receive asks for
+  // more or a read fills it, up to READ_MAX.
+  #sizeReads(want: number): void {
+    const size = this.#readSize;
+    if (size === 0) {
+      this.#readSize = Math.min(READ_MIN, Math.max(want, READ_FIRST));
+    } else if (size < want && size < READ_MAX) {
+      this.#readSize = Math.min(READ_MAX, Math.max(READ_MIN, size * 2));
+    }
+  }
+
+  // The store's free space after `#end` for a read of at least `k` and at
+  // most `room` bytes: the store is compacted or grown when it has less.
+  // Only while no read is in flight (one fills that space).
+  #space(k: number, room: number): Uint8Array {
+    const size = this.#end - this.#start;
+    if (size === 0) this.#start = this.#end = 0;
+    if (this.#store.length - this.#end < k) {
+      if (this.#start > 0 && this.#store.length - size >= k) {
         this.#store.copyWithin(0, this.#start, this.#end);
       } else {
-        let cap = Math.max(this.#store.length * 2, 4096);
-        while (cap < size + n) cap *= 2;
-        const grown = new Uint8Array(cap);
+        const grown = new Uint8Array(
+          Math.max(size + k, Math.min(this.#store.length * 2, this.rcvbuf)),
+        );
         grown.set(this.#store.subarray(this.#start, this.#end));
         this.#store = grown;
       }
       this.#start = 0;
       this.#end = size;
     }
-    this.#store.set(bytes, this.#end);
-    this.#end += n;
-  }
-
-  // The connection's read buffer, at least `want` bytes where it may grow.
-  #readBuffer(want: number): Uint8Array {
-    let buf = this.#readBuf;
-    if (buf === null || (buf.length < want && buf.length < READ_MAX)) {
-      // A first small receive (an idle connection's pending recv(1024))
-      // gets a small buffer; it grows when reads want more.
-      const size = buf === null
-        ? Math.min(READ_MIN, Math.max(want, READ_FIRST))
-        : Math.min(READ_MAX, Math.max(READ_MIN, buf.length * 2));
-      buf = this.#readBuf = new Uint8Array(size);
-    }
-    return want < buf.length ? buf.subarray(0, want) : buf;
+    const free = Math.min(room, this.#store.length - this.#end);
+    return this.#store.subarray(this.#end, this.#end + free);
   }
 
   // Gives a read in flight (or one started now) one turn of the event loop:
@@ -378,42 +387,45 @@ export class StreamCore {
     return this.buffered > before;
   }
 
-  // Starts a read into the store unless one is pending or none may be made.
+  // Starts a read into the store's free space unless one is pending or
+  // none may be made; `want`, a receive's size, lets reads grow toward it.
   // Returns the read started (it never rejects), or `null`.
-  #startRead(): Promise<void> | null {
+  #startRead(want = 0): Promise<void> | null {
     if (
       this.#reading !== null || this.#eof || this.#error !== null ||
       this.#closed
     ) return null;
     const room = this.rcvbuf - this.buffered;
     if (room <= 0) return null;
-    // No larger than the buffer already is: it grows when reads fill it,
-    // so a socket only watched for readiness keeps a small one.
-    const buf = this.#readBuffer(
-      Math.min(room, this.#readBuf?.length ?? READ_FIRST),
-    );
-    const read = this.conn.read(buf).then(
-      (n) => {
-        this.#reading = null;
-        if (n === null) this.#eof = true;
-        else if (n > 0) {
-          this.#append(buf.subarray(0, n));
-          // A read that filled the buffer asks for a larger one next time.
-          if (n === buf.length && buf.length < READ_MAX) {
-            this.#readBuffer(buf.length * 2);
-          }
-        }
-        this.readable.notify();
-      },
-      (e) => {
-        this.#reading = null;
-        if (!this.#closed) this.#error = fromRuntimeError(e);
-        this.readable.notify();
-      },
-    );
+    this.#sizeReads(want);
+    const target = this.#space(Math.min(room, this.#readSize), room);
+    this.#target = target;
+    const read = this.conn.read(target).then(this.#onRead, this.#onReadFailed);
     this.#reading = read;
     return read;
   }
+
+  // A read's callbacks, made once per connection. The bytes are already in
+  // the store (the read filled the space after `#end`, which nothing else
+  // moves while it is in flight).
+  readonly #onRead = (n: number | null): void => {
+    const target = this.#target;
+    this.#target = null;
+    this.#reading = null;
+    if (n === null) this.#eof = true;
+    else if (n > 0) {
+      this.#end += n;
+      // A read that filled its space asks for a larger one next time.
+      if (target !== null && n === target.length) this.#sizeReads(n * 2);
+    }
+    this.readable.notify();
+  };
+  readonly #onReadFailed = (e: unknown): void => {
+    this.#target = null;
+    this.#reading = null;
+    if (!this.#closed) this.#error = fromRuntimeError(e);
+    this.readable.notify();
+  };
 
   #readDirect(dst: Uint8Array): Promise<number> {
     const read = this.conn.read(dst).then(
@@ -474,13 +486,14 @@ export class StreamCore {
   shutdownWrite(): Promise<void> {
     if (this.#writeShut) return Promise.resolve();
     this.#writeShut = true;
-    const done = new Promise<number>((resolve, reject) => {
+    const done = new Promise<number | undefined>((resolve, reject) => {
       this.#jobs.push({
         data: EMPTY,
         off: 0,
         all: true,
         direct: true,
         shut: true,
+        quiet: false,
         resolve,
         reject,
         over: false,
@@ -543,9 +556,9 @@ export class StreamCore {
     mode: WaitMode,
     quiet = false,
   ): Promise<number | void> {
-    let resolve: (n: number) => void = noop;
+    let resolve: (n: number | undefined) => void = noop;
     let reject: (e: unknown) => void = noop;
-    const done = new Promise<number>((res, rej) => {
+    const done = new Promise<number | undefined>((res, rej) => {
       resolve = res;
       reject = rej;
     });
@@ -555,6 +568,7 @@ export class StreamCore {
       all,
       direct,
       shut: false,
+      quiet,
       resolve,
       reject,
       over: false,
@@ -570,10 +584,9 @@ export class StreamCore {
       });
       return done;
     }
-    const bounded = mode.deadline === null && mode.signal === undefined
+    const visible = mode.deadline === null && mode.signal === undefined
       ? done
       : this.#bounded(job, done, mode);
-    const visible = quiet ? bounded.then(noop) : bounded;
     job.visible = visible;
     return visible;
   }
@@ -584,10 +597,10 @@ export class StreamCore {
   // the send gives up: no more of its bytes are written.
   #bounded(
     job: SendJob,
-    done: Promise<number>,
+    done: Promise<number | undefined>,
     mode: WaitMode,
-  ): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+  ): Promise<number | undefined> {
+    return new Promise<number | undefined>((resolve, reject) => {
       let timer: Timer | null = null;
       const signal = mode.signal;
       const giveUp = (reason: unknown): void => {
@@ -640,49 +653,80 @@ export class StreamCore {
   #pump(): void {
     if (this.#pumping) return;
     this.#pumping = true;
-    this.#drained = this.#drain().finally(() => {
-      this.#pumping = false;
-      // A send queued between the drain's end and now.
-      if (this.#jobs.length > 0 && this.#sendError === null) this.#pump();
-      else if (this.#closed) this.#closeNowIfIdle();
-    });
+    this.#next();
   }
 
-  async #drain(): Promise<void> {
-    for (let job = this.#jobs[0]; job !== undefined; job = this.#jobs[0]) {
-      if (job.over) {
-        this.#jobs.shift();
-        continue;
-      }
-      try {
-        if (job.shut) {
-          await this.conn.closeWrite();
-          job.over = true;
-          this.#jobs.shift();
-          job.resolve(0);
-          continue;
-        }
-        const view = this.#viewOf(job);
-        const n = await this.conn.write(view);
-        this.#lastProgress = performance.now();
-        if (job.over) continue; // gave up while in flight
+  // Writes the next bytes of the queue, one write in flight at a time (its
+  // settling comes back here), or ends the pump when the queue is empty.
+  // Callbacks rather than an async loop: a send makes no promise but the
+  // runtime's write and its own.
+  #next(): void {
+    let job = this.#jobs[0];
+    // Sends that gave up (timed out, aborted) leave the queue here.
+    while (job !== undefined && job.over) {
+      this.#jobs.shift();
+      job = this.#jobs[0];
+    }
+    if (job === undefined) {
+      this.#writing = null;
+      this.#pumping = false;
+      if (this.#closed) this.#closeNowIfIdle();
+      return;
+    }
+    let op: Promise<number | void>;
+    try {
+      op = job.shut
+        ? this.conn.closeWrite()
+        : this.conn.write(this.#viewOf(job));
+    } catch (e) {
+      this.#writeFailed(e);
+      return;
+    }
+    this.#inFlight = job;
+    this.#writing = op.then(this.#onWritten, this.#onWriteFailed);
+  }
+
+  // The write's callbacks, made once per connection.
+  readonly #onWritten = (n: number | void): void => {
+    const job = this.#inFlight;
+    this.#inFlight = null;
+    if (job !== null) this.#written(job, n ?? 0);
+  };
+  readonly #onWriteFailed = (e: unknown): void => {
+    this.#inFlight = null;
+    this.#writeFailed(e);
+  };
+
+  #written(job: SendJob, n: number): void {
+    if (job.shut) {
+      job.over = true;
+      this.#jobs.shift();
+      job.resolve(0);
+    } else {
+      this.#lastProgress = performance.now();
+      if (!job.over) { // else it gave up while in flight
         job.off += n;
         this.#queuedBytes -= n;
         if (!job.all || job.off === job.data.length) {
           job.over = true;
           this.#jobs.shift();
-          job.resolve(job.all ? job.off : n);
           if (!job.all) {
             // The rest of a single `send` is not queued: give it back.
             this.#queuedBytes -= job.data.length - job.off;
           }
+          job.resolve(job.quiet ? undefined : job.all ? job.off : n);
         }
         this.writable.notify();
-      } catch (e) {
-        this.#failSends(e);
-        return;
       }
     }
+    this.#next();
+  }
+
+  #writeFailed(e: unknown): void {
+    this.#failSends(e);
+    this.#writing = null;
+    this.#pumping = false;
+    if (this.#closed) this.#closeNowIfIdle();
   }
 
   // The bytes of the next write of `job`: the caller's buffer where the
@@ -783,7 +827,8 @@ export class StreamCore {
     }
     // Done once the runtime has let go of the read and write in flight.
     const reading = this.#reading ?? Promise.resolve();
-    Promise.all([reading, this.#drained]).then(finish, finish);
+    const writing = this.#writing ?? Promise.resolve();
+    Promise.all([reading, writing]).then(finish, finish);
   }
 }
 

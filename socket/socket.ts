@@ -1838,11 +1838,17 @@ function checkBufsize(bufsize: unknown, fn: string): number {
 // A call's `flags` and `{ signal }` (last, or in place of the flags). The
 // common call, with neither, makes no array on the way: send and recv are
 // hot.
+// The common call's answer, made once (it is only read).
+const NO_FLAGS: readonly [flags: number, signal: AbortSignal | undefined] = [
+  0,
+  undefined,
+];
+
 function flagsAndSignal(
   flags: unknown,
   options: unknown,
-): [flags: number, signal: AbortSignal | undefined] {
-  if (flags === undefined && options === undefined) return [0, undefined];
+): readonly [flags: number, signal: AbortSignal | undefined] {
+  if (flags === undefined && options === undefined) return NO_FLAGS;
   const [[fl], signal] = splitOptions([flags, options]);
   return [fl === undefined ? 0 : cIntArg(fl), signal];
 }
