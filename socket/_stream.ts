@@ -277,6 +277,22 @@ export class StreamCore {
     }
   }
 
+  /**
+   * {@link waitFor} for a reader that looks again after each change (a
+   * line reader): a blocking one waits on the next read itself, with no
+   * async frame of its own.
+   */
+  waitForMore(n: number, mode: WaitMode): Promise<unknown> {
+    if (
+      plainBlocking(mode) && !this.#closed && !this.ended &&
+      this.buffered < Math.min(n, this.rcvbuf)
+    ) {
+      const read = this.#startRead();
+      if (read !== null) return read;
+    }
+    return this.waitFor(n, mode);
+  }
+
   /** Index of `byte` within the first `limit` buffered bytes, or -1. */
   indexOf(byte: number, limit: number): number {
     const end = this.#start + Math.min(limit, this.buffered);
@@ -703,7 +719,9 @@ export class StreamCore {
       this.#jobs.shift();
       job.resolve(0);
     } else {
-      this.#lastProgress = performance.now();
+      // Progress counts only for a close's stall watch (asking the clock
+      // costs a call into the runtime).
+      if (this.#closed) this.#lastProgress = performance.now();
       if (!job.over) { // else it gave up while in flight
         job.off += n;
         this.#queuedBytes -= n;

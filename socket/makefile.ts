@@ -564,7 +564,7 @@ abstract class FileCore {
       const before = s.buffered;
       let more = true;
       try {
-        await s.waitFor(before + 1, mode);
+        await s.waitForMore(before + 1, mode);
         more = !(mode.nonblocking && s.buffered === before && !s.ended);
       } catch (e) {
         more = this.failed(e) ?? false;
