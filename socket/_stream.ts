@@ -2,13 +2,14 @@
 // queue. Shared by every socket object and file made on one connection.
 //
 // Receiving: the runtime is read only when someone needs bytes (a receive, a
-// readiness watch, a file read), at most one read at a time, into one read
-// buffer per connection that is reused for every read. What a read brings
-// is copied into the receive store, whose size SO_RCVBUF bounds, so a caller
-// that times out or gives up loses nothing: the next caller finds the bytes
-// there. Results are fresh arrays of exactly their bytes, never views of a
-// larger buffer. The one shortcut: a caller that cannot go away (blocking,
-// no deadline, no abort) finding the store empty is handed the read itself.
+// readiness watch, a file read), at most one read at a time, straight into
+// the free space of the connection's receive store (which nothing else
+// moves while the read is in flight). The store's size SO_RCVBUF bounds, and
+// a caller that times out or gives up loses nothing: the next caller finds
+// the bytes there. Results are fresh arrays of exactly their bytes, never
+// views of a larger buffer. The one shortcut: a caller that cannot go away
+// (blocking, no deadline, no abort) finding the store empty waits on the
+// read itself, and `recv_into` then reads into the caller's buffer.
 //
 // Sending: every send joins one queue, written in order by one pump, so
 // `shutdown(SHUT_WR)` and `close()` act after the sends before them. Once a
