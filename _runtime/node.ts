@@ -385,6 +385,22 @@ function numericHost(host: string, syscall: string): string {
 // The size of libuv's reads on a stream (its suggested buffer size).
 const READ_SIZE = 64 * 1024;
 
+// The streams held off after a short read, let go together by one
+// immediate per turn of the loop: a server reading many connections in one
+// wake-up schedules one immediate, not one per connection.
+let heldOff: (() => void)[] = [];
+
+function releaseHeldOff(): void {
+  const release = heldOff;
+  heldOff = [];
+  for (const f of release) f();
+}
+
+function holdOff(release: () => void): void {
+  if (heldOff.length === 0) setImmediate(releaseHeldOff);
+  heldOff.push(release);
+}
+
 function tcpAddr(host: string | undefined, port: number | undefined) {
   return {
     transport: "tcp",
@@ -406,6 +422,11 @@ class NodeStream implements StreamConn {
   #error: unknown = null;
   #pulling = false;
   #holdOff = false;
+  // Made once: a short read hands it to holdOff() (no closure per read).
+  readonly #release = (): void => {
+    this.#holdOff = false;
+    this.#pull();
+  };
   #waiter:
     | {
       p: Uint8Array;
@@ -485,10 +506,7 @@ class NodeStream implements StreamConn {
     if (chunk === null) return;
     if (chunk.length < READ_SIZE) {
       this.#holdOff = true;
-      setImmediate(() => {
-        this.#holdOff = false;
-        this.#pull();
-      });
+      holdOff(this.#release);
     }
     this.#waiter = null;
     const n = Math.min(w.p.length, chunk.length);
@@ -569,22 +587,38 @@ class NodeStream implements StreamConn {
   }
 
   write(p: Uint8Array): Promise<number> {
-    if (this.#sock.destroyed) return Promise.reject(this.#gone("send"));
+    const sock = this.#sock;
+    if (sock.destroyed) return Promise.reject(this.#gone("send"));
     if (p.length === 0) return Promise.resolve(0);
     // Resolves once Node has handed the bytes to the kernel, so the caller
     // may reuse `p`, and a full send buffer holds the writer back.
+    let settle: ((err: Error | null) => void) | null = null;
+    let early: { err: Error | null } | null = null;
+    sock.write(p, (err?: Error | null) => {
+      if (settle !== null) settle(err ?? null);
+      else early = { err: err ?? null };
+    });
+    // Nothing left in Node's write queue: libuv wrote all of `p` to the
+    // kernel within the call, so the write is done now (its callback, a
+    // tick later, has nothing to add), without a promise of its own.
+    if (early === null && sock.writableLength === 0 && !sock.destroyed) {
+      return Promise.resolve(p.length);
+    }
     return new Promise((resolve, reject) => {
-      this.#sock.write(p, (err?: Error | null) => {
+      settle = (err) => {
         // Node may call back without an error for a write that a reset or
         // a destroy cut short (the error goes to the 'error' event).
-        let failure: unknown = this.#cancelled(err ?? null, "send");
-        if (failure === null && this.#sock.destroyed) {
+        let failure: unknown = this.#cancelled(err, "send");
+        if (failure === null && sock.destroyed) {
           if (this.#error !== null) failure = this.#error;
-          else if (this.#sock.writableLength > 0) failure = this.#gone("send");
+          else if (sock.writableLength > 0) failure = this.#gone("send");
         }
         if (failure !== null) reject(translate(failure, "send"));
         else resolve(p.length);
-      });
+      };
+      // A runtime that called back within write() (none is known to).
+      const done: { err: Error | null } | null = early;
+      if (done !== null) settle(done.err);
     });
   }
 
