@@ -545,8 +545,11 @@ export class StreamCore {
   ): Promise<number | void> {
     let resolve: (n: number) => void = noop;
     let reject: (e: unknown) => void = noop;
-    const done = new Promise<number>((res, rej) => {
-      resolve = res;
+    const plain = mode.deadline === null && mode.signal === undefined;
+    const done = new Promise<number | void>((res, rej) => {
+      // A plain sendall's promise is the caller's as it is: it settles
+      // with no value, so no promise is chained on to drop the count.
+      resolve = quiet && plain ? () => res() : res;
       reject = rej;
     });
     const job: SendJob = {
@@ -570,10 +573,11 @@ export class StreamCore {
       });
       return done;
     }
-    const bounded = mode.deadline === null && mode.signal === undefined
+    const visible = plain
       ? done
+      : quiet
+      ? this.#bounded(job, done, mode).then(noop)
       : this.#bounded(job, done, mode);
-    const visible = quiet ? bounded.then(noop) : bounded;
     job.visible = visible;
     return visible;
   }
@@ -584,10 +588,10 @@ export class StreamCore {
   // the send gives up: no more of its bytes are written.
   #bounded(
     job: SendJob,
-    done: Promise<number>,
+    done: Promise<number | void>,
     mode: WaitMode,
-  ): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+  ): Promise<number | void> {
+    return new Promise<number | void>((resolve, reject) => {
       let timer: Timer | null = null;
       const signal = mode.signal;
       const giveUp = (reason: unknown): void => {
@@ -640,48 +644,52 @@ export class StreamCore {
   #pump(): void {
     if (this.#pumping) return;
     this.#pumping = true;
-    this.#drained = this.#drain().finally(() => {
-      this.#pumping = false;
-      // A send queued between the drain's end and now.
-      if (this.#jobs.length > 0 && this.#sendError === null) this.#pump();
-      else if (this.#closed) this.#closeNowIfIdle();
-    });
+    this.#drained = this.#drain();
   }
 
+  // Writes the queue out in order. The pump ends in the drain itself, not
+  // in a callback chained on it: one promise less on every send.
   async #drain(): Promise<void> {
-    for (let job = this.#jobs[0]; job !== undefined; job = this.#jobs[0]) {
-      if (job.over) {
-        this.#jobs.shift();
-        continue;
-      }
-      try {
-        if (job.shut) {
-          await this.conn.closeWrite();
-          job.over = true;
+    try {
+      for (let job = this.#jobs[0]; job !== undefined; job = this.#jobs[0]) {
+        if (job.over) {
           this.#jobs.shift();
-          job.resolve(0);
           continue;
         }
-        const view = this.#viewOf(job);
-        const n = await this.conn.write(view);
-        this.#lastProgress = performance.now();
-        if (job.over) continue; // gave up while in flight
-        job.off += n;
-        this.#queuedBytes -= n;
-        if (!job.all || job.off === job.data.length) {
-          job.over = true;
-          this.#jobs.shift();
-          job.resolve(job.all ? job.off : n);
-          if (!job.all) {
-            // The rest of a single `send` is not queued: give it back.
-            this.#queuedBytes -= job.data.length - job.off;
+        try {
+          if (job.shut) {
+            await this.conn.closeWrite();
+            job.over = true;
+            this.#jobs.shift();
+            job.resolve(0);
+            continue;
           }
+          const view = this.#viewOf(job);
+          const n = await this.conn.write(view);
+          this.#lastProgress = performance.now();
+          if (job.over) continue; // gave up while in flight
+          job.off += n;
+          this.#queuedBytes -= n;
+          if (!job.all || job.off === job.data.length) {
+            job.over = true;
+            this.#jobs.shift();
+            job.resolve(job.all ? job.off : n);
+            if (!job.all) {
+              // The rest of a single `send` is not queued: give it back.
+              this.#queuedBytes -= job.data.length - job.off;
+            }
+          }
+          this.writable.notify();
+        } catch (e) {
+          this.#failSends(e);
+          return;
         }
-        this.writable.notify();
-      } catch (e) {
-        this.#failSends(e);
-        return;
       }
+    } finally {
+      this.#pumping = false;
+      // A send queued while the sends before it failed.
+      if (this.#jobs.length > 0 && this.#sendError === null) this.#pump();
+      else if (this.#closed) this.#closeNowIfIdle();
     }
   }
 
