@@ -587,38 +587,25 @@ class NodeStream implements StreamConn {
   }
 
   write(p: Uint8Array): Promise<number> {
-    const sock = this.#sock;
-    if (sock.destroyed) return Promise.reject(this.#gone("send"));
+    if (this.#sock.destroyed) return Promise.reject(this.#gone("send"));
     if (p.length === 0) return Promise.resolve(0);
     // Resolves once Node has handed the bytes to the kernel, so the caller
-    // may reuse `p`, and a full send buffer holds the writer back.
-    let settle: ((err: Error | null) => void) | null = null;
-    let early: { err: Error | null } | null = null;
-    sock.write(p, (err?: Error | null) => {
-      if (settle !== null) settle(err ?? null);
-      else early = { err: err ?? null };
-    });
-    // Nothing left in Node's write queue: libuv wrote all of `p` to the
-    // kernel within the call, so the write is done now (its callback, a
-    // tick later, has nothing to add), without a promise of its own.
-    if (early === null && sock.writableLength === 0 && !sock.destroyed) {
-      return Promise.resolve(p.length);
-    }
+    // may reuse `p`, and a full send buffer holds the writer back. Not
+    // earlier, even when libuv wrote all of `p` within the call: the send
+    // queue above counts the bytes as queued until then, which is what
+    // makes a run of non-blocking sends find the queue full.
     return new Promise((resolve, reject) => {
-      settle = (err) => {
+      this.#sock.write(p, (err?: Error | null) => {
         // Node may call back without an error for a write that a reset or
         // a destroy cut short (the error goes to the 'error' event).
-        let failure: unknown = this.#cancelled(err, "send");
-        if (failure === null && sock.destroyed) {
+        let failure: unknown = this.#cancelled(err ?? null, "send");
+        if (failure === null && this.#sock.destroyed) {
           if (this.#error !== null) failure = this.#error;
-          else if (sock.writableLength > 0) failure = this.#gone("send");
+          else if (this.#sock.writableLength > 0) failure = this.#gone("send");
         }
         if (failure !== null) reject(translate(failure, "send"));
         else resolve(p.length);
-      };
-      // A runtime that called back within write() (none is known to).
-      const done: { err: Error | null } | null = early;
-      if (done !== null) settle(done.err);
+      });
     });
   }
 
