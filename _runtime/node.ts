@@ -385,6 +385,22 @@ function numericHost(host: string, syscall: string): string {
 // The size of libuv's reads on a stream (its suggested buffer size).
 const READ_SIZE = 64 * 1024;
 
+// The streams held off after a short read, let go together by one
+// immediate per turn of the loop: a server reading many connections in one
+// wake-up schedules one immediate, not one per connection.
+let heldOff: (() => void)[] = [];
+
+function releaseHeldOff(): void {
+  const release = heldOff;
+  heldOff = [];
+  for (const f of release) f();
+}
+
+function holdOff(release: () => void): void {
+  if (heldOff.length === 0) setImmediate(releaseHeldOff);
+  heldOff.push(release);
+}
+
 function tcpAddr(host: string | undefined, port: number | undefined) {
   return {
     transport: "tcp",
@@ -406,6 +422,11 @@ class NodeStream implements StreamConn {
   #error: unknown = null;
   #pulling = false;
   #holdOff = false;
+  // Made once: a short read hands it to holdOff() (no closure per read).
+  readonly #release = (): void => {
+    this.#holdOff = false;
+    this.#pull();
+  };
   #waiter:
     | {
       p: Uint8Array;
@@ -485,10 +506,7 @@ class NodeStream implements StreamConn {
     if (chunk === null) return;
     if (chunk.length < READ_SIZE) {
       this.#holdOff = true;
-      setImmediate(() => {
-        this.#holdOff = false;
-        this.#pull();
-      });
+      holdOff(this.#release);
     }
     this.#waiter = null;
     const n = Math.min(w.p.length, chunk.length);
@@ -572,7 +590,10 @@ class NodeStream implements StreamConn {
     if (this.#sock.destroyed) return Promise.reject(this.#gone("send"));
     if (p.length === 0) return Promise.resolve(0);
     // Resolves once Node has handed the bytes to the kernel, so the caller
-    // may reuse `p`, and a full send buffer holds the writer back.
+    // may reuse `p`, and a full send buffer holds the writer back. Not
+    // earlier, even when libuv wrote all of `p` within the call: the send
+    // queue above counts the bytes as queued until then, which is what
+    // makes a run of non-blocking sends find the queue full.
     return new Promise((resolve, reject) => {
       this.#sock.write(p, (err?: Error | null) => {
         // Node may call back without an error for a write that a reset or

@@ -705,7 +705,13 @@ export class Socket<A extends Address = Address, K extends number = number>
     options?: WaitOptions,
   ): Promise<number> {
     try {
-      const [[nb, fl], signal] = splitOptions([nbytes, flags, options]);
+      let nb: unknown, fl: unknown, signal: AbortSignal | undefined;
+      // A bare call (the common one) makes no arrays to split.
+      if (
+        nbytes !== undefined || flags !== undefined || options !== undefined
+      ) {
+        [[nb, fl], signal] = splitOptions([nbytes, flags, options]);
+      }
       const dst = intoView(buffer, nb ?? 0, "recv_into");
       const f = fl === undefined ? 0 : cIntArg(fl);
       // As recv(0): an empty buffer is filled at once.
@@ -775,7 +781,13 @@ export class Socket<A extends Address = Address, K extends number = number>
     options?: WaitOptions,
   ): Promise<[number, SenderOf<A>]> {
     try {
-      const [[nb, fl], signal] = splitOptions([nbytes, flags, options]);
+      let nb: unknown, fl: unknown, signal: AbortSignal | undefined;
+      // A bare call (the common one) makes no arrays to split.
+      if (
+        nbytes !== undefined || flags !== undefined || options !== undefined
+      ) {
+        [[nb, fl], signal] = splitOptions([nbytes, flags, options]);
+      }
       const dst = intoView(buffer, nb ?? 0, "recvfrom_into");
       const f = fl === undefined ? 0 : cIntArg(fl);
       const d = this.#desc();
