@@ -295,13 +295,22 @@ function connectStream(
   const signal = options.signal;
   const connecting = target.transport === "unix"
     ? Deno.connect({ transport: "unix", path: target.path })
-    : Deno.connect({
-      transport: "tcp",
-      hostname: target.hostname,
-      port: target.port,
-      autoSelectFamily: false,
-      ...(signal ? { signal } : {}),
-    });
+    : Deno.connect(
+      signal === undefined
+        ? {
+          transport: "tcp",
+          hostname: target.hostname,
+          port: target.port,
+          autoSelectFamily: false,
+        }
+        : {
+          transport: "tcp",
+          hostname: target.hostname,
+          port: target.port,
+          autoSelectFamily: false,
+          signal,
+        },
+    );
   return connecting.then(
     (conn) => new DenoStream(conn),
     (e) => {
