@@ -40,6 +40,8 @@ const STORE_KEEP = 64 * 1024;
 export const CLOSE_STALL_MS = 10_000;
 const EMPTY = new Uint8Array(0);
 const noop = (): void => {};
+// One settled promise for every connection that has nothing to wait for.
+const DONE: Promise<void> = Promise.resolve();
 
 interface SendJob {
   data: Uint8Array;
@@ -84,7 +86,7 @@ export class StreamCore {
 
   #jobs: SendJob[] = [];
   #pumping = false;
-  #drained: Promise<void> = Promise.resolve();
+  #drained: Promise<void> = DONE;
   #queuedBytes = 0;
   #sendError: Error | null = null;
   #writeShut = false;
@@ -729,9 +731,6 @@ export class StreamCore {
   close(): Promise<void> {
     if (this.#done) return this.#done;
     this.#closed = true;
-    this.#done = new Promise<void>((resolve) => {
-      this.#finish = resolve;
-    });
     // Sends still queued are now the close's: they go out in the background
     // without their deadlines, and a failure (the connection cut) is not
     // the caller's to catch, as a send that had returned.
@@ -743,10 +742,13 @@ export class StreamCore {
     this.readable.notify();
     this.writable.notify();
     if (this.#jobs.length > 0 || this.#pumping) {
+      this.#done = new Promise<void>((resolve) => {
+        this.#finish = resolve;
+      });
       this.#lastProgress = performance.now();
       this.#watchStall();
     } else {
-      this.#closeNowIfIdle();
+      this.#done = this.#closeConn();
     }
     return this.#done;
   }
@@ -769,21 +771,26 @@ export class StreamCore {
     if (this.#jobs.length === 0 && !this.#pumping) this.#shut();
   }
 
-  // Closes the runtime connection: a write still in flight fails, and so do
-  // the sends behind it.
+  // Ends a close that waited for the queued sends.
   #shut(): void {
     const finish = this.#finish;
     if (finish === null) return;
     this.#finish = null;
     this.#stallTimer?.cancel();
+    this.#closeConn().then(finish);
+  }
+
+  // Closes the runtime connection: a write still in flight fails, and so do
+  // the sends behind it. Resolves once the runtime has let go of the read
+  // and the write in flight (at once when there are none).
+  #closeConn(): Promise<void> {
     try {
       this.conn.close();
     } catch {
       // Already closed by the runtime (peer gone): nothing left to free.
     }
-    // Done once the runtime has let go of the read and write in flight.
-    const reading = this.#reading ?? Promise.resolve();
-    Promise.all([reading, this.#drained]).then(finish, finish);
+    if (this.#reading === null && !this.#pumping) return DONE;
+    return Promise.all([this.#reading, this.#drained]).then(noop, noop);
   }
 }
 
