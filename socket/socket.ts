@@ -219,6 +219,8 @@ const READABLE_CHUNK = 65536;
 // The two waits without a deadline, shared by every call.
 const BLOCKING: WaitMode = { nonblocking: false, deadline: null };
 const NONBLOCKING: WaitMode = { nonblocking: true, deadline: null };
+// splitOptions' answer for a call given no optional arguments.
+const NO_ARGS: readonly [readonly unknown[], undefined] = [[], undefined];
 
 // How a call waits under `timeout` (`dontwait`: MSG_DONTWAIT).
 function waitMode(timeout: number | null, dontwait: boolean): WaitMode {
@@ -711,7 +713,11 @@ export class Socket<A extends Address = Address, K extends number = number>
     options?: WaitOptions,
   ): Promise<number> {
     try {
-      const [[nb, fl], signal] = splitOptions([nbytes, flags, options]);
+      // The common call, with the buffer alone, makes no arrays.
+      const [[nb, fl], signal] =
+        nbytes === undefined && flags === undefined && options === undefined
+          ? NO_ARGS
+          : splitOptions([nbytes, flags, options]);
       const dst = intoView(buffer, nb ?? 0, "recv_into");
       const f = fl === undefined ? 0 : cIntArg(fl);
       // As recv(0): an empty buffer is filled at once.
@@ -781,7 +787,10 @@ export class Socket<A extends Address = Address, K extends number = number>
     options?: WaitOptions,
   ): Promise<[number, SenderOf<A>]> {
     try {
-      const [[nb, fl], signal] = splitOptions([nbytes, flags, options]);
+      const [[nb, fl], signal] =
+        nbytes === undefined && flags === undefined && options === undefined
+          ? NO_ARGS
+          : splitOptions([nbytes, flags, options]);
       const dst = intoView(buffer, nb ?? 0, "recvfrom_into");
       const f = fl === undefined ? 0 : cIntArg(fl);
       const d = this.#desc();
