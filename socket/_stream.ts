@@ -739,8 +739,7 @@ export class StreamCore {
       job.unbind?.();
       job.visible?.catch(noop);
     }
-    this.readable.notify();
-    this.writable.notify();
+    // Settled on before anyone is told: a close() from a watcher gets this.
     if (this.#jobs.length > 0 || this.#pumping) {
       this.#done = new Promise<void>((resolve) => {
         this.#finish = resolve;
@@ -750,6 +749,8 @@ export class StreamCore {
     } else {
       this.#done = this.#closeConn();
     }
+    this.readable.notify();
+    this.writable.notify();
     return this.#done;
   }
 
