@@ -180,23 +180,28 @@ function attempt<T>(syscall: string, f: () => T): T {
   }
 }
 
+/** A rejection handler that translates what it is given. */
+function rejectAs(syscall: string): (e: unknown) => never {
+  return (e) => {
+    throw translate(e, syscall);
+  };
+}
+
+// The handlers of the calls made once per read, write, datagram,
+// connection or accept, made once here rather than per call.
+const failRecv = rejectAs("recv");
+const failSend = rejectAs("send");
+const failRecvfrom = rejectAs("recvfrom");
+const failSendto = rejectAs("sendto");
+const failAccept = rejectAs("accept");
+const failConnect = rejectAs("connect");
+
 /** `p`, its rejection translated. */
 function settle<T>(syscall: string, p: Promise<T>): Promise<T> {
-  return p.then(undefined, (e) => {
-    throw translate(e, syscall);
-  });
+  return p.then(undefined, rejectAs(syscall));
 }
 
 // ---------------------------------------------------------------- streams
-
-// A stream's rejection handlers, made once: a read or write then costs
-// only the promise that translates its failure.
-const failedRecv = (e: unknown): never => {
-  throw translate(e, "recv");
-};
-const failedSend = (e: unknown): never => {
-  throw translate(e, "send");
-};
 
 class DenoStream implements StreamConn {
   readonly #conn: Deno.Conn;
@@ -210,11 +215,11 @@ class DenoStream implements StreamConn {
   }
 
   read(p: Uint8Array): Promise<number | null> {
-    return this.#conn.read(p).then(undefined, failedRecv);
+    return this.#conn.read(p).then(undefined, failRecv);
   }
 
   write(p: Uint8Array): Promise<number> {
-    return this.#conn.write(p).then(undefined, failedSend);
+    return this.#conn.write(p).then(undefined, failSend);
   }
 
   closeWrite(): Promise<void> {
@@ -241,6 +246,10 @@ class DenoStream implements StreamConn {
   }
 }
 
+function wrapConn(conn: Deno.Conn): StreamConn {
+  return new DenoStream(conn);
+}
+
 class DenoListener implements StreamListener {
   readonly #listener: Deno.Listener;
   readonly addr: RuntimeAddr;
@@ -251,12 +260,7 @@ class DenoListener implements StreamListener {
   }
 
   accept(): Promise<StreamConn> {
-    return this.#listener.accept().then(
-      (conn) => new DenoStream(conn),
-      (e) => {
-        throw translate(e, "accept");
-      },
-    );
+    return this.#listener.accept().then(wrapConn, failAccept);
   }
 
   close(): void {
@@ -304,19 +308,23 @@ function connectStream(
   const signal = options.signal;
   const connecting = target.transport === "unix"
     ? Deno.connect({ transport: "unix", path: target.path })
-    : Deno.connect({
-      transport: "tcp",
-      hostname: target.hostname,
-      port: target.port,
-      autoSelectFamily: false,
-      ...(signal ? { signal } : {}),
-    });
-  return connecting.then(
-    (conn) => new DenoStream(conn),
-    (e) => {
-      throw translate(e, "connect");
-    },
-  );
+    : Deno.connect(
+      signal === undefined
+        ? {
+          transport: "tcp",
+          hostname: target.hostname,
+          port: target.port,
+          autoSelectFamily: false,
+        }
+        : {
+          transport: "tcp",
+          hostname: target.hostname,
+          port: target.port,
+          autoSelectFamily: false,
+          signal,
+        },
+    );
+  return connecting.then(wrapConn, failConnect);
 }
 
 /** A new private temporary directory (for `socketpair`'s Unix path). */
@@ -422,14 +430,12 @@ class DenoDatagram implements DatagramSocket {
   }
 
   send(data: Uint8Array, to: DatagramTarget): Promise<number> {
-    return settle("sendto", this.#conn.send(data, to as Deno.Addr));
+    return this.#conn.send(data, to as Deno.Addr).then(undefined, failSendto);
   }
 
   receive(buf: Uint8Array): Promise<[Uint8Array, RuntimeAddr]> {
-    return settle(
-      "recvfrom",
-      this.#conn.receive(buf) as Promise<[Uint8Array, RuntimeAddr]>,
-    );
+    return (this.#conn.receive(buf) as Promise<[Uint8Array, RuntimeAddr]>)
+      .then(undefined, failRecvfrom);
   }
 
   close(): void {

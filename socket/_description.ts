@@ -62,6 +62,8 @@ export type Phase =
 
 const NEW: Phase = { name: "new" };
 const CLOSED: Phase = { name: "closed" };
+// What closing a description that holds nothing waits for.
+const CLOSED_NOW: Promise<void> = Promise.resolve();
 
 /** An `AF_INET` address: `[host, port]`. */
 export type Inet4Address = [host: string, port: number];
@@ -187,18 +189,20 @@ export class Description {
     const p = this.phase;
     this.phase = CLOSED;
     this.changed.notify();
-    const parts: Promise<void>[] = [];
+    // A socket holds one of these at most, so no Promise.all is needed.
+    let closing: Promise<void> = CLOSED_NOW;
     if (p.name === "bound" || p.name === "listening") {
-      parts.push(p.listener.close());
+      closing = p.listener.close();
     } else if (p.name === "connected") {
-      parts.push(p.stream.close());
+      closing = p.stream.close();
     } else if (p.name === "connecting") {
       p.abort.abort();
-      if (p.background) parts.push(p.background.catch(() => {}));
+      if (p.background) closing = p.background.catch(() => {});
+    } else if (this.datagram) {
+      closing = this.datagram.close();
     }
-    if (this.datagram) parts.push(this.datagram.close());
-    this.#closed = Promise.all(parts).then(() => {});
-    return this.#closed;
+    this.#closed = closing;
+    return closing;
   }
 }
 

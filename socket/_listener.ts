@@ -4,9 +4,8 @@
 
 import type { StreamConn, StreamListener } from "../_runtime/runtime.ts";
 import { errno, error, fromRuntimeError, osError } from "./errors.ts";
-import { Signal } from "./_wait.ts";
 import { POLLERR, POLLIN } from "../_base/poll.ts";
-import type { WaitMode } from "./_wait.ts";
+import { plainBlocking, Signal, type WaitMode } from "./_wait.ts";
 
 /** Accept state of one listening socket. */
 export class ListenerCore {
@@ -21,6 +20,10 @@ export class ListenerCore {
   #readShut = false;
   /** Notified when a connection or an error arrives, or the listener stops. */
   readonly readable: Signal = new Signal();
+  // A blocking accept (no deadline, no abort) that found nothing queued:
+  // the next connection is handed to it straight from the runtime's accept.
+  #direct: { resolve(c: StreamConn): void; reject(e: unknown): void } | null =
+    null;
 
   constructor(listener: StreamListener) {
     this.listener = listener;
@@ -40,7 +43,22 @@ export class ListenerCore {
   }
 
   /** The next connection, waiting as `mode` says. */
-  async accept(mode: WaitMode): Promise<StreamConn> {
+  accept(mode: WaitMode): Promise<StreamConn> {
+    if (
+      this.#direct === null && this.#ready.length === 0 &&
+      this.#error === null && !this.#closed && !this.#stopped &&
+      !this.#readShut && plainBlocking(mode)
+    ) {
+      return new Promise<StreamConn>((resolve, reject) => {
+        this.#direct = { resolve, reject };
+        this.#startAccept();
+      });
+    }
+    return this.#acceptWaiting(mode);
+  }
+
+  // Takes a queued connection, else waits on `readable` and looks again.
+  async #acceptWaiting(mode: WaitMode): Promise<StreamConn> {
     for (;;) {
       if (this.#closed) throw osError(errno.EBADF);
       if (this.#stopped) throw osError(errno.EINVAL);
@@ -65,8 +83,12 @@ export class ListenerCore {
     this.#accepting = this.listener.accept().then(
       (conn) => {
         this.#accepting = null;
+        const direct = this.#direct;
         if (this.#closed || this.#stopped) conn.close();
-        else this.#ready.push(conn);
+        else if (direct !== null) {
+          this.#direct = null;
+          direct.resolve(conn);
+        } else this.#ready.push(conn);
         this.readable.notify();
       },
       (e) => {
@@ -78,10 +100,27 @@ export class ListenerCore {
         const gone = err instanceof error &&
           (err.errno === errno.ENOTCONN || err.errno === errno.ECONNABORTED ||
             err.errno === errno.ECONNRESET);
-        if (!this.#closed && !gone) this.#error = err;
+        const direct = this.#direct;
+        if (direct !== null && !this.#closed) {
+          if (gone) {
+            this.#startAccept();
+          } else {
+            this.#direct = null;
+            direct.reject(err);
+          }
+        } else if (!this.#closed && !gone) this.#error = err;
         this.readable.notify();
       },
     );
+  }
+
+  // Ends the blocking accept waiting for the runtime's, as a wake-up would
+  // end a waiting one (the connection, if one comes, is queued or closed).
+  #failDirect(code: number): void {
+    const direct = this.#direct;
+    if (direct === null) return;
+    this.#direct = null;
+    direct.reject(osError(code));
   }
 
   /**
@@ -93,6 +132,7 @@ export class ListenerCore {
     if (this.#stopped || this.#closed) return;
     this.#stopped = true;
     for (const conn of this.#ready.splice(0)) conn.close();
+    this.#failDirect(errno.EINVAL);
     this.readable.notify();
   }
 
@@ -104,6 +144,7 @@ export class ListenerCore {
   /** AF_UNIX `shutdown(SHUT_RD)`: wakes blocking accepts, which get `EINVAL`. */
   shutRead(): void {
     this.#readShut = true;
+    this.#failDirect(errno.EINVAL);
     this.readable.notify();
   }
 
@@ -113,6 +154,7 @@ export class ListenerCore {
       this.#closed = true;
       for (const conn of this.#ready.splice(0)) conn.close();
       this.listener.close();
+      this.#failDirect(errno.EBADF);
       this.readable.notify();
     }
     return this.#accepting ?? Promise.resolve();

@@ -41,6 +41,8 @@ const STORE_KEEP = 64 * 1024;
 export const CLOSE_STALL_MS = 10_000;
 const EMPTY = new Uint8Array(0);
 const noop = (): void => {};
+// One settled promise for every connection that has nothing to wait for.
+const DONE: Promise<void> = Promise.resolve();
 
 interface SendJob {
   data: Uint8Array;
@@ -792,9 +794,6 @@ export class StreamCore {
   close(): Promise<void> {
     if (this.#done) return this.#done;
     this.#closed = true;
-    this.#done = new Promise<void>((resolve) => {
-      this.#finish = resolve;
-    });
     // Sends still queued are now the close's: they go out in the background
     // without their deadlines, and a failure (the connection cut) is not
     // the caller's to catch, as a send that had returned.
@@ -803,14 +802,18 @@ export class StreamCore {
       job.unbind?.();
       job.visible?.catch(noop);
     }
-    this.readable.notify();
-    this.writable.notify();
+    // Settled on before anyone is told: a close() from a watcher gets this.
     if (this.#jobs.length > 0 || this.#pumping) {
+      this.#done = new Promise<void>((resolve) => {
+        this.#finish = resolve;
+      });
       this.#lastProgress = performance.now();
       this.#watchStall();
     } else {
-      this.#closeNowIfIdle();
+      this.#done = this.#closeConn();
     }
+    this.readable.notify();
+    this.writable.notify();
     return this.#done;
   }
 
@@ -832,22 +835,26 @@ export class StreamCore {
     if (this.#jobs.length === 0 && !this.#pumping) this.#shut();
   }
 
-  // Closes the runtime connection: a write still in flight fails, and so do
-  // the sends behind it.
+  // Ends a close that waited for the queued sends.
   #shut(): void {
     const finish = this.#finish;
     if (finish === null) return;
     this.#finish = null;
     this.#stallTimer?.cancel();
+    this.#closeConn().then(finish);
+  }
+
+  // Closes the runtime connection: a write still in flight fails, and so do
+  // the sends behind it. Resolves once the runtime has let go of the read
+  // and the write in flight (at once when there are none).
+  #closeConn(): Promise<void> {
     try {
       this.conn.close();
     } catch {
       // Already closed by the runtime (peer gone): nothing left to free.
     }
-    // Done once the runtime has let go of the read and write in flight.
-    const reading = this.#reading ?? Promise.resolve();
-    const writing = this.#writing ?? Promise.resolve();
-    Promise.all([reading, writing]).then(finish, finish);
+    if (this.#reading === null && this.#writing === null) return DONE;
+    return Promise.all([this.#reading, this.#writing]).then(noop, noop);
   }
 }
 

@@ -24,7 +24,7 @@ import { ListenerCore } from "./_listener.ts";
 import { refusal } from "./_refusals.ts";
 import { resolveAddress } from "./_resolve.ts";
 import { StreamCore } from "./_stream.ts";
-import { raceMode, type WaitMode } from "./_wait.ts";
+import { plainBlocking, raceMode, type WaitMode } from "./_wait.ts";
 
 function unix(d: Description): boolean {
   return d.family === C.AF_UNIX;
@@ -77,9 +77,14 @@ async function connect(
   mode: WaitMode,
 ): Promise<void> {
   refusal("connect", unix(d), d.state);
-  const sa = await resolveAddress(parsed);
-  refusal("connect", unix(d), d.state);
-  if (d.state === "closed") throw osError(errno.EBADF);
+  let sa = parsed;
+  // A numeric address (the common case) goes on in this turn: only a look-up
+  // lets the phase change under the connect.
+  if (!parsed.numeric && parsed.family !== C.AF_UNIX) {
+    sa = await resolveAddress(parsed);
+    refusal("connect", unix(d), d.state);
+    if (d.state === "closed") throw osError(errno.EBADF);
+  }
   const local = releaseLocalBind(d);
   const target = streamTarget(sa);
   // close() ends a connect in flight (its descriptor is freed at once).
@@ -108,14 +113,20 @@ async function connect(
     throw osError(errno.EINPROGRESS);
   }
   d.phase = { name: "connecting", abort, background: null };
+  const attempt = connectTo(target, abort.signal, local);
   let conn: StreamConn;
   try {
-    conn = await connectWithin(target, mode, local, abort);
+    // With no deadline and no signal only the attempt (or close(), through
+    // `abort`) ends the wait: it is awaited as it is.
+    conn = await (plainBlocking(mode)
+      ? attempt
+      : connectWithin(attempt, mode, abort));
   } catch (e) {
     // The phase may have changed while the attempt ran.
     if (isClosed(d)) throw osError(errno.EBADF);
     d.phase = { name: "new" };
-    throw e;
+    if (e instanceof error || e === mode.signal?.reason) throw e;
+    throw fromRuntimeError(e);
   }
   // The socket may have been closed while the connection was made.
   if (isClosed(d)) {
@@ -329,28 +340,26 @@ function releaseLocalBind(
 // rejects the port with a RangeError of its own.
 function connectTo(
   target: StreamTarget,
-  signal: AbortSignal | undefined,
+  signal: AbortSignal,
   local: { hostname: string; port: number } | undefined,
 ): Promise<StreamConn> {
   if (target.transport === "tcp" && target.port === 0) {
     return Promise.reject(osError(errno.ECONNREFUSED));
   }
-  return runtime.connectStream(target, {
-    ...(signal ? { signal } : {}),
-    ...(local ? { local } : {}),
-  });
+  return runtime.connectStream(
+    target,
+    local === undefined ? { signal } : { signal, local },
+  );
 }
 
 // A connect bounded by the call's wait mode (deadline, abort) and by
 // `abort` (the socket's close). An attempt given up is abandoned in the
 // runtime too; a connection that made it anyway is closed.
 async function connectWithin(
-  target: StreamTarget,
+  attempt: Promise<StreamConn>,
   mode: WaitMode,
-  local: { hostname: string; port: number } | undefined,
   abort: AbortController,
 ): Promise<StreamConn> {
-  const attempt = connectTo(target, abort.signal, local);
   try {
     return await raceMode(attempt, mode);
   } catch (e) {

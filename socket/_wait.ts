@@ -77,7 +77,9 @@ interface Waiter {
  * Watchers (select, poll) are called on every change until they stop.
  */
 export class Signal {
-  #waiters: Waiter[] = [];
+  // Made by the first wait: most signals of a short-lived socket (a
+  // description's `changed`, a stream's `writable`) are never waited on.
+  #waiters: Waiter[] | null = null;
   // One watcher is kept as itself, more in a set: most signals have at most
   // one (the select, poll or epoll watching the socket), and a set for each
   // would cost an idle registered socket hundreds of bytes.
@@ -86,8 +88,8 @@ export class Signal {
   /** Wakes everyone waiting now, and tells the watchers. */
   notify(): void {
     const waiters = this.#waiters;
-    if (waiters.length > 0) {
-      this.#waiters = [];
+    if (waiters !== null && waiters.length > 0) {
+      this.#waiters = null;
       for (const w of waiters) {
         settle(w);
         w.resolve();
@@ -113,7 +115,7 @@ export class Signal {
     }
     return new Promise<void>((resolve, reject) => {
       const w: Waiter = { resolve, reject, timer: null, signal, onAbort: null };
-      this.#waiters.push(w);
+      (this.#waiters ??= []).push(w);
       if (deadline !== null) {
         w.timer = new Timer(deadline, () => this.#drop(w, timedOut()));
       }
@@ -157,9 +159,10 @@ export class Signal {
   }
 
   #drop(w: Waiter, reason: unknown): void {
-    const i = this.#waiters.indexOf(w);
+    const waiters = this.#waiters;
+    const i = waiters === null ? -1 : waiters.indexOf(w);
     if (i < 0) return;
-    this.#waiters.splice(i, 1);
+    waiters?.splice(i, 1);
     settle(w);
     w.reject(reason);
   }

@@ -488,12 +488,18 @@ export class Socket<A extends Address = Address, K extends number = number>
    * console.log(client.getpeername()); // same as server.getsockname()
    * ```
    */
-  async connect(address: Address, options?: WaitOptions): Promise<void> {
-    const d = this.#desc();
-    const parsed = sockaddrArg(d.family, address, "connect");
-    const signal = signalOf(options);
-    signal?.throwIfAborted();
-    await this.#ops.connect(d, parsed, this.#mode(0, signal));
+  connect(address: Address, options?: WaitOptions): Promise<void> {
+    // Not async: the kind's promise is handed back as it is, a turn of the
+    // event loop sooner; what the checks throw still comes as a rejection.
+    try {
+      const d = this.#desc();
+      const parsed = sockaddrArg(d.family, address, "connect");
+      const signal = signalOf(options);
+      signal?.throwIfAborted();
+      return this.#ops.connect(d, parsed, this.#mode(0, signal));
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   /**
