@@ -83,17 +83,28 @@ export async function socketpair(
   try {
     listener.bind([family === C.AF_INET6 ? "::1" : "127.0.0.1", 0]);
     listener.listen(1);
-    const a = new Socket(family, type, proto);
-    try {
-      await a.connect(listener.getsockname());
-      const [b] = await listener.accept();
-      return [a, b];
-    } catch (e) {
-      a.close();
-      throw e;
-    }
+    return await pairThrough(listener, listener.getsockname(), family, proto);
   } finally {
     await listener[Symbol.asyncDispose]();
+  }
+}
+
+// A new socket connected to `listener` at `address`, and the connection
+// the listener accepts for it; the new socket is closed if either fails.
+async function pairThrough(
+  listener: Socket,
+  address: Address,
+  family: number,
+  proto: number,
+): Promise<[Socket, Socket]> {
+  const a = new Socket(family, C.SOCK_STREAM, proto);
+  try {
+    await a.connect(address);
+    const [b] = await listener.accept();
+    return [a, b];
+  } catch (e) {
+    a.close();
+    throw e;
   }
 }
 
@@ -130,19 +141,17 @@ async function privatePair(proto: number): Promise<[Socket, Socket]> {
   try {
     listener.bind(`${dir}/pair.sock`);
     listener.listen(1);
-    const a = new Socket(C.AF_UNIX, C.SOCK_STREAM, proto);
-    try {
-      await a.connect(`${dir}/pair.sock`);
-      const [b] = await listener.accept();
-      // Linux's socketpair() sockets have no names; the path used to
-      // make this pair is gone once it returns.
-      lookupFd(a.fileno()).unnamed = true;
-      lookupFd(b.fileno()).unnamed = true;
-      return [a, b];
-    } catch (e) {
-      a.close();
-      throw e;
-    }
+    const [a, b] = await pairThrough(
+      listener,
+      `${dir}/pair.sock`,
+      C.AF_UNIX,
+      proto,
+    );
+    // Linux's socketpair() sockets have no names; the path used to make
+    // this pair is gone once it returns.
+    lookupFd(a.fileno()).unnamed = true;
+    lookupFd(b.fileno()).unnamed = true;
+    return [a, b];
   } finally {
     await listener[Symbol.asyncDispose]();
     runtime.removeSync(`${dir}/pair.sock`);
