@@ -179,11 +179,7 @@ export class StreamCore {
 
   /** Receives up to `n` bytes, as a new array of exactly those bytes. */
   recv(n: number, mode: WaitMode, peek = false): Promise<Uint8Array> {
-    const take = (k: number): Uint8Array => {
-      const out = new Uint8Array(k);
-      this.#copyOut(out, k, peek);
-      return out;
-    };
+    const take = peek ? this.#peekOut : this.#takeOut;
     if (n > 0 && !peek && this.#canReadDirect(mode)) {
       // The common case, a blocking reader on an empty store, takes no async
       // frame of its own: one runtime read into the store, taken at once
@@ -197,6 +193,12 @@ export class StreamCore {
     }
     return this.#receive(n, mode, peek, take);
   }
+
+  // A receive's result: `k` buffered bytes in an array of their own, taken
+  // or (a peek) left in the store. Made once per connection.
+  readonly #takeOut = (k: number): Uint8Array => this.take(k);
+  readonly #peekOut = (k: number): Uint8Array =>
+    this.#store.slice(this.#start, this.#start + k);
 
   // The wait loop of every receive: take what is buffered, else report the
   // end (or the pending error), else wait for the readable signal.
