@@ -39,6 +39,8 @@ class FaultServer {
   served = 0;
   /** An error that ended the accept loop (anything but the final EBADF). */
   loopError: unknown = null;
+  /** Bytes the current "r" connection has received so far. */
+  received = 0;
   readonly bulk: Uint8Array;
   readonly answer: Uint8Array;
 
@@ -96,10 +98,12 @@ class FaultServer {
         // "R": the reset arrives behind data not yet read; "r": while a
         // read is pending on an empty buffer.
         if (mode === "R") await sleep(60);
+        this.received = 0;
         for (;;) {
           const d = await conn.recv(65536);
           if (d.length === 0) break;
           bytes += d.length;
+          this.received = bytes;
         }
       } else if (mode === "H") {
         for (;;) {
@@ -214,7 +218,13 @@ const faults: Record<string, (s: FaultServer, rng: Rng) => Promise<string>> = {
   async "peer resets while the server's read waits on an empty buffer"(s, rng) {
     const data = rng.bytes(MIB);
     const c = await rawPeer(s.port, "r", data);
-    await sleep(30); // the server has read everything and waits again
+    // Until the server has read everything (an RST drops what the kernel
+    // still holds) and waits again on an empty buffer.
+    const until = performance.now() + 10_000;
+    while (s.received < data.length && performance.now() < until) {
+      await sleep(5);
+    }
+    await sleep(30);
     c.close(); // unread greeting: RST
     const o = await s.outcome();
     assert.equal(o.bytes, data.length);
