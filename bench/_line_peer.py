@@ -9,9 +9,9 @@
 # ends, then prints {} and exits.
 #
 # The client is CPython's own figure for the workloads of bench/_line_peer.ts,
-# written the same way: lines, `amount` round trips on each of two
-# connections in alternating blocks (recv(4096) until the reply ends in a
-# newline on one, makefile("rb").readline() on the other), printing
+# written the same way: lines, `amount` round trips read each way on one
+# connection in alternating blocks (recv(4096) until the reply ends in a
+# newline, or makefile("rb").readline()), printing
 # {"recv": [µs each], "readline": [µs each]}; bulk, `amount` times
 # makefile("rb").read(16 MiB) after a BULK request, printing {"us": [...]}.
 import json, os, socket, sys, threading, time
@@ -70,7 +70,7 @@ def client(mode, port, amount):
             assert len(data) == BULK
         print(json.dumps({"us": us}))
     else:
-        other = socket.create_connection(("127.0.0.1", port))
+        other = conn  # recv and the file share the connection
         out = {"recv": [], "readline": []}
         for b, done in enumerate(range(0, amount, BLOCK)):
             n = min(BLOCK, amount - done)
@@ -85,7 +85,6 @@ def client(mode, port, amount):
                         data = f.readline()
                     us.append((now() - t0) * 1e6)
                     assert data == REPLY
-        other.close()
         print(json.dumps(out))
     f.close()
     conn.close()

@@ -4,10 +4,12 @@
 //
 //   deno run -A bench/_line_peer.ts <lines|bulk> <port> <amount> [deno]
 //
-// lines: `amount` round trips on each of two connections, in alternating
-// blocks (so both see the same moments of a shared machine): a sendall of
-// a request line, then the reply read with recv(4096) until it ends in a
-// newline on one, with makefile("rb").readline() on the other. Prints
+// lines: `amount` round trips read each way on one connection, in
+// alternating blocks (so both see the same moments of a shared machine and
+// the same server thread): a sendall of a request line, then the reply read
+// with recv(4096) until it ends in a newline, or with
+// makefile("rb").readline(). A reply is one line and the next request
+// waits for it, so the file holds nothing when the other way takes over. Prints
 // {"recv": [µs each], "readline": [µs each]}. bulk: `amount` times a BULK
 // request and makefile("rb").read(16 MiB); prints {"us": [µs each]}.
 //
@@ -44,9 +46,10 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
 async function pysocketClient(port: number, mode: string): Promise<Client> {
   const socket = await loadPysocket();
   const connect = () => socket.create_connection(["127.0.0.1", port]);
-  // lines: `r` is read with recv, `l` with its file; bulk: `l` only.
+  // lines: `r` is read with recv, `l` with its file, one connection;
+  // bulk: `l` only.
   const l = await connect();
-  const r = mode === "lines" ? await connect() : null;
+  const r = mode === "lines" ? l : null;
   const f = l.makefile("rb");
   return {
     async recvTrip() {
@@ -70,7 +73,6 @@ async function pysocketClient(port: number, mode: string): Promise<Client> {
     async close() {
       await f.close();
       l.close();
-      r?.close();
     },
   };
 }
@@ -114,7 +116,9 @@ class RawConn {
 async function rawClient(port: number, mode: string): Promise<Client> {
   const connect = () => Deno.connect({ hostname: "127.0.0.1", port });
   const l = new RawConn(await connect(), mode === "bulk" ? BULK : 4096);
-  const r = mode === "lines" ? new RawConn(await connect(), 4096) : null;
+  // lines: recv and the line reader share `l` (and its buffer, which a
+  // whole line leaves empty).
+  const r = mode === "lines" ? l : null;
   return {
     async recvTrip() {
       await r!.write(REQUEST);
@@ -143,7 +147,6 @@ async function rawClient(port: number, mode: string): Promise<Client> {
     },
     close() {
       l.conn.close();
-      r?.conn.close();
       return Promise.resolve();
     },
   };

@@ -184,9 +184,9 @@ export async function run(quick: boolean): Promise<Section> {
   notes.push(
     `Round trips: ${
       trips.toLocaleString("en-US")
-    } per run on each of two connections of one client, in alternating blocks of 250, ` +
-      "each a 22-byte request line (sendall) and a 64-byte reply line, read with recv(4096) until it ends in a newline on one connection, " +
-      'with makefile("rb").readline() on the other; the first tenth dropped; readline ÷ recv is taken within each run. ' +
+    } per run read each way on one connection, in alternating blocks of 250 (both ways meet the same server thread; with two connections, a thread woken across cores in a VM skewed one of them by up to 7x), ` +
+      "each a 22-byte request line (sendall) and a 64-byte reply line, read with recv(4096) until it ends in a newline, " +
+      'or with makefile("rb").readline(); the first tenth dropped; readline ÷ recv is taken within each run. ' +
       `Bulk: ${reads} reads per run of 16 MiB, each after a one-line request, on one connection; the first third dropped (the kernel is still growing the receive window). ` +
       `Each run on a fresh connection to a fresh server; median of ${rounds} interleaved rounds. ` +
       `Load average ${loadBefore} before, ${loadAverage()} after.`,
