@@ -351,7 +351,11 @@ export async function run(quick: boolean): Promise<Section> {
       check("bulk", py.gibps / raw.gibps, 0.95),
       check("ping-pong", raw.median / py.median, 0.9),
       check("connect/accept", py.connects / raw.connects, 0.9),
-      check("UDP", py.udp / raw.udp, 0.9),
+      // #15 retired UDP's 0.90x of raw: its target is the floor that
+      // bench/udp_overhead.ts measures (within 5% of a bare wrapper).
+      `UDP ${
+        fmtRatio(py.udp / raw.udp)
+      } (no target here: see bench/udp_overhead.ts)`,
       check("idle memory", raw.idleBytes / py.idleBytes, 1 / 1.5),
     ].join("; "),
     `bulk: ${
