@@ -31,6 +31,7 @@ import {
   type UdpEnd,
 } from "./_udp_ends.ts";
 import { denoImpl, udpEcho } from "./network.ts";
+import { median } from "./_peers.ts";
 
 // `--loop <end> <echoes>`: one run of part 2 (this script runs itself).
 const LOOP = Deno.args[0] === "--loop" ? Deno.args[1] : null;
@@ -186,7 +187,8 @@ const PAIRED_ROUNDS = 9;
 const part2 = new Map<string, number>();
 const paired: number[] = [];
 for (let r = 0; r < PAIRED_ROUNDS; r++) {
-  const round = new Map<EndName, number>();
+  let pysocketNs = NaN;
+  let floorNs = NaN;
   for (const e of ENDS) {
     const out = await new Deno.Command(Deno.execPath(), {
       args: [
@@ -204,18 +206,11 @@ for (let r = 0; r < PAIRED_ROUNDS; r++) {
     if (!out.success) throw new Error(`the ${e} loop failed`);
     const ns = Number(new TextDecoder().decode(out.stdout));
     part2.set(NAMES[e], Math.min(part2.get(NAMES[e]) ?? Infinity, ns));
-    round.set(e, ns);
+    if (e === "pysocket") pysocketNs = ns;
+    if (e === "floor") floorNs = ns;
   }
-  paired.push(
-    (round.get("pysocket") as number) / (round.get("floor") as number),
-  );
+  paired.push(pysocketNs / floorNs);
 }
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  const hi = s[m] ?? NaN;
-  return s.length % 2 ? hi : ((s[m - 1] ?? NaN) + hi) / 2;
-};
 report(
   `Real loopback sockets, both ends in one process, ${WINDOW} in flight ` +
     `(best of ${PAIRED_ROUNDS}):`,
